@@ -1,0 +1,102 @@
+/**
+ * One typed configuration object. Runtime adapters read their environment once
+ * (process.env, Workers bindings, Deno.env) and pass the plain record here.
+ */
+
+export type Policy = 'drop' | 'keep'
+
+export interface Config {
+  port: number
+  host: string
+  /** Public base URL used in snippets and log lines. */
+  publicUrl: string
+  dataDir: string
+  /** When set, ClickHouse over HTTP instead of the embedded engine. */
+  clickhouseUrl: string | null
+  clickhouseCluster: string | null
+  /** CIDR list (or `*`) of proxies whose forwarding headers are believed. */
+  trustedProxies: string[]
+  gpcPolicy: Policy
+  dntPolicy: Policy
+  flushIntervalMs: number
+  flushMaxRows: number
+  bufferMaxRows: number
+  /** Ingest requests per client IP per minute; 0 = off. */
+  ingestRateLimit: number
+  siteCacheMs: number
+  /** Path to an MMDB country database; empty = the bundled one (Node). */
+  geoDb: string
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`${variable}: ${detail}`)
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got "${raw}"`)
+  const value = Number(raw)
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if ((allowed as readonly string[]).includes(raw)) return raw as T
+  throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`)
+}
+
+function url(env: Env, name: string): string | null {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return null
+  try {
+    const parsed = new URL(raw)
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol')
+    return raw
+  } catch {
+    throw new ConfigError(name, 'expected an http(s) URL such as http://user:pass@host:8123/db')
+  }
+}
+
+/**
+ * Parses and validates the environment into a {@link Config}.
+ *
+ * @example
+ * const config = parseConfig({ PORT: '8000' })
+ */
+export function parseConfig(env: Env): Config {
+  const port = int(env, 'PORT', 8000, 0, 65535)
+  const host = env.HOST || '0.0.0.0'
+  const publicUrl = url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`
+  return {
+    port,
+    host,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    dataDir: env.DATA_DIR || './data',
+    clickhouseUrl: url(env, 'CLICKHOUSE_URL'),
+    clickhouseCluster: env.CLICKHOUSE_CLUSTER || null,
+    trustedProxies: (env.TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    gpcPolicy: oneOf(env, 'GPC_POLICY', ['drop', 'keep'], 'drop'),
+    dntPolicy: oneOf(env, 'DNT_POLICY', ['drop', 'keep'], 'keep'),
+    flushIntervalMs: int(env, 'FLUSH_INTERVAL_MS', 1000, 10),
+    flushMaxRows: int(env, 'FLUSH_MAX_ROWS', 5000, 1),
+    bufferMaxRows: int(env, 'BUFFER_MAX_ROWS', 200_000, 1),
+    ingestRateLimit: int(env, 'INGEST_RATE_LIMIT', 600),
+    siteCacheMs: int(env, 'SITE_CACHE_MS', 10_000),
+    geoDb: env.GEO_DB ?? '',
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The one ClickHouse interface everything above the store sees. Both
+ * `@clickhouse/client` (Node, chDB or HTTP) and `@clickhouse/client-web` (edge)
+ * satisfy {@link ClickHouseLike}; {@link wrapClient} narrows them to {@link Ch}.
+ */
+
+export type Params = Record<string, unknown>
+export type Settings = Record<string, string | number | boolean>
+
+export interface Ch {
+  /** Runs a SELECT with bound `{name:Type}` parameters and returns JSON rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: Params, settings?: Settings): Promise<T[]>
+  /** Runs DDL or a statement without a result. */
+  command(sql: string, params?: Params, settings?: Settings): Promise<void>
+  /** Inserts rows as JSONEachRow. */
+  insert(table: string, rows: readonly object[], settings?: Settings): Promise<void>
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
+
+interface ResultSetLike {
+  json<T>(): Promise<T[] | unknown>
+}
+
+/** The structural part of clickhouse-js (node and web) that crumbless uses. */
+export interface ClickHouseLike {
+  query(p: {
+    query: string
+    format: 'JSONEachRow'
+    query_params?: Params
+    clickhouse_settings?: Settings
+  }): Promise<ResultSetLike>
+  command(p: { query: string; query_params?: Params; clickhouse_settings?: Settings }): Promise<unknown>
+  insert(p: {
+    table: string
+    values: readonly object[]
+    format: 'JSONEachRow'
+    clickhouse_settings?: Settings
+  }): Promise<unknown>
+  ping(): Promise<{ success: boolean }>
+  close(): Promise<void>
+}
+
+/**
+ * Every read returns 64-bit integers as JSON numbers, on chDB and HTTP alike, so
+ * counts are plain numbers; callers that need an exact UInt64 select `toString(x)`.
+ */
+const READ_SETTINGS: Settings = { output_format_json_quote_64bit_integers: 0 }
+
+/**
+ * @example
+ * const ch = wrapClient(createClient({ url }))
+ * const rows = await ch.query<{ n: number }>('SELECT {a:UInt8} + 1 AS n', { a: 1 })
+ */
+export function wrapClient(client: ClickHouseLike, base: Settings = {}): Ch {
+  return {
+    async query<T>(sql: string, params?: Params, settings?: Settings): Promise<T[]> {
+      const rs = await client.query({
+        query: sql,
+        format: 'JSONEachRow',
+        query_params: params,
+        clickhouse_settings: { ...base, ...READ_SETTINGS, ...settings },
+      })
+      return (await rs.json<T>()) as T[]
+    },
+    async command(sql, params, settings) {
+      await client.command({ query: sql, query_params: params, clickhouse_settings: { ...base, ...settings } })
+    },
+    async insert(table, rows, settings) {
+      if (rows.length === 0) return
+      await client.insert({ table, values: rows, format: 'JSONEachRow', clickhouse_settings: { ...base, ...settings } })
+    },
+    async ping() {
+      try {
+        return (await client.ping()).success
+      } catch {
+        return false
+      }
+    },
+    close: () => client.close(),
+  }
+}
