@@ -1,0 +1,44 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * The crumbless command line: serve | migrate | sites | demo.
+ * Errors print one line and exit non-zero.
+ */
+import { ConfigError } from '../server/config.ts'
+import { runDemo } from './commands/demo.ts'
+import { runMigrate } from './commands/migrate.ts'
+import { runServe } from './commands/serve.ts'
+import { runSites } from './commands/sites.ts'
+import { CliError } from './commands/cli-error.ts'
+
+const USAGE = `usage: crumbless <command>
+
+  serve                                   start the server (default)
+  migrate                                 apply pending migrations and exit
+  sites add <domain> [--timezone Z] [--retention-days N]
+  sites list
+  sites remove <domain> [--yes]           deletes the site and all of its data
+  demo [--days N] [--domain D]            register a demo site and generate traffic`
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  serve: runServe,
+  migrate: runMigrate,
+  sites: runSites,
+  demo: runDemo,
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE)
+    return
+  }
+  const run = COMMANDS[command]
+  if (!run) throw new CliError(`unknown command "${command}"\n${USAGE}`)
+  await run(rest)
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof CliError) console.error(`crumbless: ${err.message}`)
+  else console.error(`crumbless: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`)
+  process.exit(1)
+})

@@ -1,0 +1,69 @@
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import { type Config, ConfigError } from '../config.ts'
+import { type Ch, type ClickHouseLike, wrapClient } from '../store/client.ts'
+import { type Migration, parseMigrationName } from '../store/migrate.ts'
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../store/migrations/', import.meta.url))
+
+/** Reads the numbered `.sql` files of `server/store/migrations/`. */
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .map((file) => ({ file, parsed: parseMigrationName(file) }))
+    .filter((m) => m.parsed !== null)
+    .map(({ file, parsed }) => ({ ...parsed!, sql: readFileSync(join(dir, file), 'utf8') }))
+}
+
+/** Splits `http://user:pass@host:8123/db` into what clickhouse-js takes. */
+export function httpOptions(raw: string): { url: string; username: string; password: string; database: string } {
+  const u = new URL(raw)
+  const database = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, '')) || 'default'
+  return {
+    url: `${u.protocol}//${u.host}`,
+    username: decodeURIComponent(u.username) || 'default',
+    password: decodeURIComponent(u.password),
+    database,
+  }
+}
+
+function ensureWritable(dir: string): string {
+  const abs = resolve(dir)
+  try {
+    mkdirSync(abs, { recursive: true })
+    accessSync(abs, constants.W_OK)
+  } catch (err) {
+    throw new ConfigError('DATA_DIR', `${abs} is not a writable directory (${(err as NodeJS.ErrnoException).code})`)
+  }
+  return abs
+}
+
+/**
+ * The ClickHouse client for Node: chDB in `DATA_DIR` by default, HTTP with `CLICKHOUSE_URL`.
+ * Fails with a {@link ConfigError} naming the variable when the engine cannot be used.
+ */
+export async function openEngine(config: Config): Promise<Ch> {
+  if (!config.clickhouseUrl) {
+    const dir = ensureWritable(config.dataDir)
+    const client = createClient({ connection: createChdbConnection({ path: join(dir, 'chdb') }) })
+    return wrapClient(client as unknown as ClickHouseLike)
+  }
+  const opts = httpOptions(config.clickhouseUrl)
+  const admin = createClient({ ...opts, database: 'default', request_timeout: 10_000 })
+  try {
+    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdent(opts.database)}` })
+  } catch (err) {
+    throw new ConfigError('CLICKHOUSE_URL', `not reachable or not usable: ${(err as Error).message.split('\n')[0]}`)
+  } finally {
+    await admin.close()
+  }
+  return wrapClient(createClient({ ...opts, request_timeout: 30_000 }) as unknown as ClickHouseLike)
+}
+
+/** Database names come from operator config, never from requests; still, only plain names pass. */
+function quoteIdent(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError('CLICKHOUSE_URL', `bad database name "${name}"`)
+  return `\`${name}\``
+}

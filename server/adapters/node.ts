@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { createRequire } from 'node:module'
+import { serve } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { createApp } from '../app.ts'
+import { createCountryLookup } from '../collect/geo.ts'
+import { type Config, parseConfig } from '../config.ts'
+import { createServices, type Logger, type Services } from '../services.ts'
+import type { Ch } from '../store/client.ts'
+import { migrate } from '../store/migrate.ts'
+import { BatchWriter } from '../store/writer.ts'
+import { loadNodeAssets } from './node-assets.ts'
+import { loadMigrations, openEngine } from './node-engine.ts'
+
+export interface NodeServer {
+  url: string
+  port: number
+  config: Config
+  services: Services
+  ch: Ch
+  /** Stops accepting, flushes the buffer, closes the engine. */
+  close(): Promise<void>
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const
+
+export function consoleLogger(level: Config['logLevel']): Logger {
+  const min = LEVELS.indexOf(level)
+  const at = (l: (typeof LEVELS)[number], write: (m: string) => void) => (m: string) => {
+    if (LEVELS.indexOf(l) >= min) write(`${new Date().toISOString()} ${l} ${m}`)
+  }
+  return { info: at('info', console.log), warn: at('warn', console.warn), error: at('error', console.error) }
+}
+
+function geoFile(config: Config): string {
+  if (config.geoDb) return config.geoDb
+  const require = createRequire(import.meta.url)
+  return require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb')
+}
+
+export interface StartOptions {
+  env: Record<string, string | undefined>
+  log?: Logger
+  /** Test hook: wrap the engine (e.g. to inject insert failures). */
+  wrapCh?: (ch: Ch) => Ch
+  now?: () => number
+}
+
+/**
+ * Starts crumbless on Node: config from `env`, chDB or `CLICKHOUSE_URL`, pending migrations,
+ * the batching writer, the HTTP server.
+ *
+ * @example
+ * const server = await startNodeServer({ env: process.env })
+ * console.log(server.url)
+ */
+export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
+  const config = parseConfig(opts.env)
+  const log = opts.log ?? consoleLogger(config.logLevel)
+  const engine = await openEngine(config)
+  const ch = opts.wrapCh ? opts.wrapCh(engine) : engine
+  const applied = await migrate(ch, loadMigrations())
+  if (applied.length > 0) log.info(`applied migrations: ${applied.map((m) => m.version).join(', ')}`)
+  const country = createCountryLookup(readFileSync(geoFile(config)))
+  const now = opts.now ?? Date.now
+  const services = createServices({
+    config,
+    ch,
+    now,
+    remoteAddr: (c) => getConnInfo(c).remote.address ?? '',
+    country: (ip) => country(ip),
+    assets: loadNodeAssets(),
+    log,
+    sink: (metrics) =>
+      new BatchWriter(ch, metrics, {
+        flushIntervalMs: config.flushIntervalMs,
+        flushMaxRows: config.flushMaxRows,
+        bufferMaxRows: config.bufferMaxRows,
+        log: log.warn,
+      }, now),
+  })
+  const app = createApp(services)
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
+  })
+  const port = (server.address() as AddressInfo).port
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+  const url = `http://${shown}:${port}`
+  const saltTimer = setInterval(() => void services.salts.destroyOld().catch(() => {}), 3_600_000)
+  saltTimer.unref()
+  await services.salts.destroyOld()
+  let closing: Promise<void> | null = null
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(saltTimer)
+      await new Promise<void>((r) => server.close(() => r()))
+      await services.sink.close()
+      await ch.close()
+    })()
+    return closing
+  }
+  return { url, port, config, services, ch, close }
+}

@@ -1,0 +1,71 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { clientIp } from '../collect/client-ip.ts'
+import { parsePayload } from '../collect/payload.ts'
+import { collect } from '../collect/pipeline.ts'
+import type { Services } from '../services.ts'
+
+export const MAX_BODY_BYTES = 16 * 1024
+
+/**
+ * `POST /api/event`: the wire format of DESIGN.md. Answers 202 for stored and deliberately
+ * dropped events alike (`x-crumbless-dropped` names the reason), 400/413/429 for bad or
+ * excessive input, 503 when the write buffer is full.
+ *
+ * @example
+ * app.route('/', ingestRoutes(services))
+ */
+export function ingestRoutes(s: Services): Hono {
+  const app = new Hono()
+  app.use('/api/event', cors({ origin: '*', allowMethods: ['POST', 'OPTIONS'], maxAge: 86400 }))
+  app.post(
+    '/api/event',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: `body is larger than ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+    async (c) => {
+      const header = (name: string) => c.req.header(name)
+      const ip = clientIp(s.remoteAddr(c), header, s.trusted)
+      const now = s.now()
+      if (!s.ingestLimit.hit(ip, now)) {
+        s.metrics.drop('rate')
+        c.header('Retry-After', String(s.ingestLimit.retryAfter(now)))
+        c.header('x-crumbless-dropped', 'rate')
+        return c.json({ error: 'too many requests from this client' }, 429)
+      }
+      const parsed = parsePayload(await c.req.text())
+      if (!parsed.ok) return c.json({ error: parsed.error }, 400)
+
+      let sites: Awaited<ReturnType<typeof s.sites.all>>
+      let salt: Uint8Array
+      try {
+        sites = await s.sites.all()
+        salt = await s.salts.today()
+      } catch {
+        // Only reachable before the first successful read: later, cached copies are used.
+        c.header('Retry-After', '5')
+        return c.json({ error: 'storage is not reachable, retry later' }, 503)
+      }
+      const result = collect(
+        parsed.events,
+        sites,
+        { ip, userAgent: header('user-agent') ?? '', header, country: s.country(ip, c), now, salt },
+        { gpc: s.config.gpcPolicy, dnt: s.config.dntPolicy },
+      )
+      if (result.events.length > 0 || result.clicks.length > 0) {
+        if (!s.sink.add(result.events, result.clicks)) {
+          s.metrics.rejectedFull += 1
+          c.header('Retry-After', '5')
+          return c.json({ error: 'collector is busy, retry later' }, 503)
+        }
+        s.metrics.accepted += result.events.length
+      }
+      for (const reason of result.dropped) s.metrics.drop(reason)
+      if (result.dropped.length > 0) c.header('x-crumbless-dropped', [...new Set(result.dropped)].join(','))
+      return c.body(null, 202)
+    },
+  )
+  return app
+}

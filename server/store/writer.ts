@@ -1,0 +1,160 @@
+import type { ClickRow, EventRow } from '../collect/types.ts'
+import type { Metrics } from '../metrics.ts'
+import type { Ch } from './client.ts'
+
+/** Where accepted rows go. The Node writer batches; edge sinks hand rows to async inserts. */
+export interface EventSink {
+  /** Queues rows; `false` when the buffer is full and the caller must answer 503. */
+  add(events: readonly EventRow[], clicks: readonly ClickRow[]): boolean
+  /** Rows accepted but not yet written. */
+  depth(): number
+  flush(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface WriterOptions {
+  flushIntervalMs: number
+  flushMaxRows: number
+  bufferMaxRows: number
+  retryBaseMs?: number
+  retryMaxMs?: number
+  log?: (message: string) => void
+}
+
+/** The cell key of the click aggregate; clicks are pre-summed in memory before they are written. */
+function clickKey(c: ClickRow): string {
+  return `${c.site_id}\u0000${c.day}\u0000${c.path}\u0000${c.width_bucket}\u0000${c.x}\u0000${c.y}\u0000${c.rage}`
+}
+
+type Timer = ReturnType<typeof setInterval>
+
+/**
+ * Batching writer: flushes every `flushIntervalMs` or at `flushMaxRows`, one insert per table
+ * per flush. A failed insert keeps its rows at the head of the buffer and is retried with
+ * exponential backoff; the buffer is bounded, so a long outage turns into 503s, not memory growth.
+ *
+ * @example
+ * const writer = new BatchWriter(ch, metrics, { flushIntervalMs: 1000, flushMaxRows: 5000, bufferMaxRows: 200_000 })
+ * writer.add([row], [])
+ * await writer.close()
+ */
+export class BatchWriter implements EventSink {
+  private events: EventRow[] = []
+  private clicks = new Map<string, ClickRow>()
+  private inflight = 0
+  private running: Promise<void> | null = null
+  private failures = 0
+  private retryAt = 0
+  private timer: Timer | null
+  private closed = false
+
+  constructor(
+    private readonly ch: Ch,
+    private readonly metrics: Metrics,
+    private readonly opts: WriterOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.timer = setInterval(() => void this.tick(), opts.flushIntervalMs)
+    // Node keeps the process alive for a pending interval; the writer should not.
+    ;(this.timer as { unref?: () => void }).unref?.()
+  }
+
+  depth(): number {
+    return this.events.length + this.clicks.size + this.inflight
+  }
+
+  add(events: readonly EventRow[], clicks: readonly ClickRow[]): boolean {
+    if (this.closed) return false
+    if (this.depth() + events.length + clicks.length > this.opts.bufferMaxRows) return false
+    for (const e of events) this.events.push(e)
+    for (const c of clicks) this.addClick(c)
+    this.metrics.bufferSize = this.depth()
+    if (this.events.length >= this.opts.flushMaxRows && this.failures === 0) void this.flush()
+    return true
+  }
+
+  private addClick(c: ClickRow): void {
+    const key = clickKey(c)
+    const prev = this.clicks.get(key)
+    if (prev) prev.clicks += c.clicks
+    else this.clicks.set(key, { ...c })
+  }
+
+  private tick(): void {
+    if (this.running || this.now() < this.retryAt) return
+    if (this.events.length === 0 && this.clicks.size === 0) return
+    void this.flush()
+  }
+
+  /** Writes what is buffered now; resolves when that attempt ends (failed rows stay queued). */
+  flush(): Promise<void> {
+    if (this.running) return this.running.then(() => this.flush())
+    this.running = this.writeOnce().finally(() => {
+      this.running = null
+      this.metrics.bufferSize = this.depth()
+    })
+    return this.running
+  }
+
+  private async writeOnce(): Promise<void> {
+    const events = this.events
+    const clicks = [...this.clicks.values()]
+    this.events = []
+    this.clicks = new Map()
+    this.inflight = events.length + clicks.length
+    const started = this.now()
+    let ok = true
+    try {
+      await this.ch.insert('events', events)
+      this.metrics.insertedRows('events', events.length)
+    } catch (err) {
+      ok = false
+      this.events = events.concat(this.events)
+      this.fail('events', events.length, err)
+    }
+    this.inflight = clicks.length
+    try {
+      await this.ch.insert('clicks', clicks)
+      this.metrics.insertedRows('clicks', clicks.length)
+    } catch (err) {
+      ok = false
+      for (const c of clicks) this.addClick(c)
+      this.fail('clicks', clicks.length, err)
+    }
+    this.inflight = 0
+    if (ok) {
+      this.failures = 0
+      this.retryAt = 0
+      if (events.length + clicks.length > 0) this.metrics.batchLatency(this.now() - started)
+    }
+  }
+
+  private fail(table: string, rows: number, err: unknown): void {
+    this.metrics.insertFailures += 1
+    if (this.failures > 0) this.metrics.insertRetries += 1
+    this.failures += 1
+    const base = this.opts.retryBaseMs ?? 250
+    const delay = Math.min(this.opts.retryMaxMs ?? 30_000, base * 2 ** Math.min(this.failures - 1, 16))
+    this.retryAt = this.now() + delay
+    // The error text comes from ClickHouse and may quote SQL but never row values.
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err)
+    this.opts.log?.(`insert into ${table} failed (${rows} rows kept, retry in ${delay} ms): ${reason}`)
+  }
+
+  /**
+   * Stops the timer and writes everything left, retrying with backoff for up to `deadlineMs`.
+   * Rows that still cannot be written are reported, never silently discarded.
+   */
+  async close(deadlineMs = 30_000): Promise<void> {
+    this.closed = true
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    const end = this.now() + deadlineMs
+    while (this.depth() > 0 && this.now() < end) {
+      const wait = this.retryAt - this.now()
+      if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, end - this.now())))
+      await this.flush()
+    }
+    if (this.depth() > 0) this.opts.log?.(`shutdown: ${this.depth()} rows could not be written`)
+  }
+}

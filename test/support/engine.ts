@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import { loadMigrations } from '../../server/adapters/node-engine.ts'
+import { type Ch, type ClickHouseLike, wrapClient } from '../../server/store/client.ts'
+import { migrate } from '../../server/store/migrate.ts'
+
+/** A migrated chDB engine in a fresh temp dir (one per test file: one data path per process). */
+export async function freshEngine(): Promise<{ ch: Ch; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'crumbless-engine-'))
+  const client = createClient({ connection: createChdbConnection({ path: dir }) })
+  const ch = wrapClient(client as unknown as ClickHouseLike)
+  await migrate(ch, loadMigrations())
+  return { ch, dir }
+}
+
+/** Wraps an engine so that the next `n` inserts throw, as a network or server failure would. */
+export function failingInserts(ch: Ch): { ch: Ch; failNext(n: number): void; attempts: () => number } {
+  let failures = 0
+  let attempts = 0
+  return {
+    failNext: (n) => {
+      failures = n
+    },
+    attempts: () => attempts,
+    ch: {
+      ...ch,
+      query: ch.query.bind(ch),
+      command: ch.command.bind(ch),
+      ping: ch.ping.bind(ch),
+      close: ch.close.bind(ch),
+      async insert(table, rows, settings) {
+        attempts += 1
+        if (failures > 0) {
+          failures -= 1
+          throw new Error('injected insert failure')
+        }
+        return ch.insert(table, rows, settings)
+      },
+    },
+  }
+}
