@@ -2,8 +2,8 @@ import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'nod
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createClient } from '@clickhouse/client'
-import { createChdbConnection } from 'chdb/connection'
 import { type Config, ConfigError } from '../config.ts'
+import { openChdb } from './chdb.ts'
 import { type Ch, type ClickHouseLike, wrapClient } from '../store/client.ts'
 import { type Migration, parseMigrationName } from '../store/migrate.ts'
 
@@ -47,8 +47,7 @@ function ensureWritable(dir: string): string {
 export async function openEngine(config: Config): Promise<Ch> {
   if (!config.clickhouseUrl) {
     const dir = ensureWritable(config.dataDir)
-    const client = createClient({ connection: createChdbConnection({ path: join(dir, 'chdb') }) })
-    return wrapClient(client as unknown as ClickHouseLike)
+    return openChdb(join(dir, 'chdb'))
   }
   const opts = httpOptions(config.clickhouseUrl)
   const admin = createClient({ ...opts, database: 'default', request_timeout: 10_000 })

@@ -1,17 +1,15 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createClient } from '@clickhouse/client'
-import { createChdbConnection } from 'chdb/connection'
+import { openChdb } from '../../server/adapters/chdb.ts'
 import { loadMigrations } from '../../server/adapters/node-engine.ts'
-import { type Ch, type ClickHouseLike, wrapClient } from '../../server/store/client.ts'
+import type { Ch } from '../../server/store/client.ts'
 import { migrate } from '../../server/store/migrate.ts'
 
 /** A migrated chDB engine in a fresh temp dir (one per test file: one data path per process). */
 export async function freshEngine(): Promise<{ ch: Ch; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'crumbless-engine-'))
-  const client = createClient({ connection: createChdbConnection({ path: dir }) })
-  const ch = wrapClient(client as unknown as ClickHouseLike)
+  const ch = openChdb(dir)
   await migrate(ch, loadMigrations())
   return { ch, dir }
 }

@@ -1,0 +1,19 @@
+import { type ClickHouseClient, createClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import { type Ch, type ClickHouseLike, wrapClient } from '../store/client.ts'
+
+type ConnectionOption = NonNullable<Parameters<typeof createClient>[0]>['connection']
+
+/**
+ * `@clickhouse/client` on the embedded chDB engine at `path`. chdb types its connection with
+ * the older `@clickhouse/client-common` package; at runtime the interface is the same, so the
+ * one cast lives here.
+ */
+export function createChdbClient(path: string): ClickHouseClient {
+  return createClient({ connection: createChdbConnection({ path }) as unknown as ConnectionOption })
+}
+
+/** {@link Ch} on chDB. One data path per process. */
+export function openChdb(path: string): Ch {
+  return wrapClient(createChdbClient(path) as unknown as ClickHouseLike)
+}
