@@ -111,7 +111,8 @@ describe.each(flavours)('$name client against the chDB-backed HTTP server', (f) 
       client,
       `SELECT {s:String} AS s, toString({big:UInt64}) AS big, toString({bigint:UInt64}) AS bigint,
               {arr:Array(String)} AS arr, toString({ts:DateTime64(3, 'UTC')}) AS ts,
-              toString({d:DateTime64(3, 'UTC')}) AS d`,
+              toString({d:DateTime64(3, 'UTC')}) AS d, {none:Nullable(String)} AS none,
+              {m:Map(String, UInt32)} AS m`,
       {
         s: tricky,
         big: '18446744073709551615',
@@ -119,6 +120,8 @@ describe.each(flavours)('$name client against the chDB-backed HTTP server', (f) 
         arr: ["a'b", 'c\\d', 'e,f]', ''],
         ts: '2026-03-04 05:06:07.089',
         d: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678)),
+        none: null,
+        m: { "k'1": 1, k2: 2 },
       },
     )
     expect(row).toEqual({
@@ -128,6 +131,8 @@ describe.each(flavours)('$name client against the chDB-backed HTTP server', (f) 
       arr: ["a'b", 'c\\d', 'e,f]', ''],
       ts: '2026-03-04 05:06:07.089',
       d: '2026-01-02 03:04:05.678',
+      none: null,
+      m: { "k'1": 1, k2: 2 },
     })
     await client.close()
   })
@@ -277,6 +282,19 @@ describe('the HTTP interface itself', () => {
     expect(wrong.headers.get('x-clickhouse-exception-code')).toBe('516')
   })
 
+  it('refuses two statements in one request, like the real server, but not a ; inside data', async () => {
+    const post = (body: string, query = '') =>
+      fetch(`${ch.url}/${query}`, { method: 'POST', headers: auth, body })
+    const two = await post("SELECT 1; SELECT ';'")
+    expect(two.status).toBe(400)
+    expect(await two.text()).toMatch(/Multi-statements are not allowed.*\(SYNTAX_ERROR\)/s)
+    expect(await (await post("SELECT 'a;b' AS x; -- trailing\n")).text()).toBe('a;b\n')
+    expect((await post('CREATE TABLE semi (s String) ENGINE = Memory')).status).toBe(200)
+    const insert = `?query=${encodeURIComponent('INSERT INTO semi FORMAT JSONEachRow')}`
+    expect((await post('{"s":"x; DROP TABLE semi;"}\n', insert)).status).toBe(200)
+    expect(await (await post('SELECT s FROM semi')).text()).toBe('x; DROP TABLE semi;\n')
+  })
+
   it('runs GET requests read-only, like the real server', async () => {
     const res = await fetch(
       `${ch.url}/?query=${encodeURIComponent('CREATE TABLE ro (x UInt8) ENGINE = Memory')}`,
@@ -313,7 +331,9 @@ describe('the HTTP interface itself', () => {
     })
     await client.command({ query: 'CREATE TABLE IF NOT EXISTS gz (x UInt32) ENGINE = MergeTree ORDER BY x' })
     await client.insert({ table: 'gz', format: 'JSONEachRow', values: [{ x: 1 }, { x: 2 }, { x: 3 }] })
-    expect(await rows(client, 'SELECT sum(x) AS s FROM gz')).toEqual([{ s: 6 }])
+    const rs = await client.query({ query: 'SELECT sum(x) AS s FROM gz', format: 'JSONEachRow' })
+    expect(rs.response_headers['content-encoding']).toBe('gzip')
+    expect(await rs.json()).toEqual([{ s: 6 }])
     await client.close()
   })
 

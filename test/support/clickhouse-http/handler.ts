@@ -10,16 +10,15 @@ import {
   inflateSync,
 } from 'node:zlib'
 import type { Engine } from './engine.ts'
+import { ChHttpError, toWireError } from './errors.ts'
 import {
   authError,
-  ChHttpError,
   type Credentials,
   decodeRequest,
   isInsert,
   outputFormat,
   readCredentials,
   toStatement,
-  toWireError,
 } from './protocol.ts'
 
 /** How the server behaves while "down": drop the connection, or answer 503 like a proxy with no backend. */
