@@ -147,6 +147,24 @@ describe.each(flavours)('$name client against the chDB-backed HTTP server', (f) 
     await client.close()
   })
 
+  it('keeps concurrent requests apart (parameters, settings, database)', async () => {
+    const client = f.make()
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        client
+          .query({
+            query: "SELECT {i:UInt32} AS i, getSetting('max_threads') AS m, currentDatabase() AS d",
+            format: 'JSONEachRow',
+            query_params: { i },
+            clickhouse_settings: { max_threads: (i % 4) + 1 },
+          })
+          .then((rs) => rs.json<{ i: number; m: number; d: string }>()),
+      ),
+    )
+    expect(results).toEqual(Array.from({ length: 24 }, (_, i) => [{ i, m: (i % 4) + 1, d: 'default' }]))
+    await client.close()
+  })
+
   it('passes settings through, per request only', async () => {
     const client = f.make()
     const q = (settings?: Record<string, number>) =>
