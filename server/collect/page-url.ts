@@ -9,7 +9,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Bytes whose decoding would change the path's structure or hide characters: kept as `%XX`. */
 function keepEncoded(ch: string): boolean {
-  return ch === '/' || ch === '?' || ch === '#' || ch === '%' || /[\u0000-\u001f\u007f-\u009f]/.test(ch)
+  if (ch === '/' || ch === '?' || ch === '#' || ch === '%') return true
+  const code = ch.codePointAt(0) ?? 0
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f)
 }
 
 function utf8Length(lead: number): number {
