@@ -23,6 +23,8 @@ export interface Config {
   bufferMaxRows: number
   /** Ingest requests per client IP per minute; 0 = off. */
   ingestRateLimit: number
+  /** Stats API requests per API key per hour; 0 = off. */
+  apiKeyRateLimit: number
   siteCacheMs: number
   /** Path to an MMDB country database; empty = the bundled one (Node). */
   geoDb: string
@@ -95,6 +97,7 @@ export function parseConfig(env: Env): Config {
     flushMaxRows: int(env, 'FLUSH_MAX_ROWS', 5000, 1),
     bufferMaxRows: int(env, 'BUFFER_MAX_ROWS', 200_000, 1),
     ingestRateLimit: int(env, 'INGEST_RATE_LIMIT', 600),
+    apiKeyRateLimit: int(env, 'API_KEY_RATE_LIMIT', 600),
     siteCacheMs: int(env, 'SITE_CACHE_MS', 10_000),
     geoDb: env.GEO_DB ?? '',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
