@@ -115,8 +115,8 @@ describe('parsePageUrl: length cap', () => {
   it('never splits an emoji or a %XX escape at the cap', () => {
     const emoji = parsePageUrl(`https://example.com/${'a'.repeat(998)}😀😀`, false).path
     expect(emoji).toBe(`/${'a'.repeat(998)}`)
-    const escape = parsePageUrl(`https://example.com/${'a'.repeat(997)}%2F`, false).path
-    expect(escape).toBe(`/${'a'.repeat(997)}`)
+    const escaped = parsePageUrl(`https://example.com/${'a'.repeat(997)}%2F`, false).path
+    expect(escaped).toBe(`/${'a'.repeat(997)}`)
   })
 })
 
