@@ -1,0 +1,235 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon, { type RawRequest, type RequestSpec, type Result } from 'autocannon'
+import { openChdb } from '../server/adapters/chdb.ts'
+import { describeMachine, machine } from './machine.ts'
+import { type Child, freePort, runNode, startNode, stop, waitForHttp, watchMemory } from './proc.ts'
+import { buildRequestPool, type PooledRequest } from './request-pool.ts'
+import { check, printTargets, type Section } from './results.ts'
+
+export interface IngestParams {
+  connections: number
+  durationS: number
+  warmupS: number
+  poolSize: number
+  pages: number
+  visitors: number
+  /** Write a V8 CPU profile of the crumbless child into this directory. */
+  cpuProfDir: string | null
+}
+
+export const DOMAIN = 'bench.example'
+
+interface Load {
+  result: Result
+  warmup: Result
+  /** 202 answers that carried `x-crumbless-dropped` (deliberately not stored). */
+  dropped: number
+}
+
+function status(r: Result, code: number): number {
+  return Number(r.statusCodeStats?.[String(code)]?.count ?? 0)
+}
+
+/** Drives `url` with the shared request pool: a warm-up, then the measured run. */
+async function drive(url: string, pool: readonly PooledRequest[], p: IngestParams): Promise<Load> {
+  let next = 0
+  let dropped = 0
+  const requests: RequestSpec[] = [
+    {
+      method: 'POST',
+      path: '/api/event',
+      setupRequest: (req: RawRequest) => {
+        const pooled = pool[next++ % pool.length]!
+        return { ...req, method: 'POST', path: '/api/event', body: pooled.body, headers: pooled.headers }
+      },
+      onResponse: (_status, _body, _ctx, headers) => {
+        if (headers['x-crumbless-dropped'] !== undefined) dropped++
+      },
+    },
+  ]
+  const warmup = await autocannon({ url, connections: p.connections, duration: p.warmupS, requests })
+  const result = await autocannon({ url, connections: p.connections, duration: p.durationS, requests })
+  return { result, warmup, dropped }
+}
+
+function summary(name: string, l: Load) {
+  const r = l.result
+  return {
+    name,
+    requestsPerSec: Math.round(r.requests.average),
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    latencyMaxMs: r.latency.max,
+    total: r.requests.total,
+    status202: status(r, 202) + status(l.warmup, 202),
+    non2xx: r.non2xx + l.warmup.non2xx,
+    errors: r.errors + l.warmup.errors + r.timeouts + l.warmup.timeouts,
+    dropped: l.dropped,
+    statusCodes: r.statusCodeStats,
+  }
+}
+
+async function countStored(dataDir: string): Promise<{ events: number; clickCells: number; clicks: number }> {
+  const ch = openChdb(join(dataDir, 'chdb'))
+  try {
+    const [row] = await ch.query<{ events: number; clickCells: number; clicks: number }>(
+      `SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM clicks) AS clickCells,
+        (SELECT sum(clicks) FROM clicks) AS clicks`,
+    )
+    return row ?? { events: 0, clickCells: 0, clicks: 0 }
+  } finally {
+    await ch.close()
+  }
+}
+
+async function runBare(pool: readonly PooledRequest[], p: IngestParams) {
+  const port = await freePort()
+  const child = startNode(['bench/bare-server.ts'], { PORT: String(port) })
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/health`, child)
+    const mem = watchMemory(child.pid)
+    const load = await drive(`http://127.0.0.1:${port}`, pool, p)
+    mem.stop()
+    return { ...summary('bare Hono', load), peakRssMb: mem.peakMb() }
+  } finally {
+    await stop(child)
+  }
+}
+
+async function runCrumbless(pool: readonly PooledRequest[], p: IngestParams) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'crumbless-bench-ingest-'))
+  const port = await freePort()
+  const env = {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TRUSTED_PROXIES: 'loopback',
+    INGEST_RATE_LIMIT: '0',
+    LOG_LEVEL: 'warn',
+  }
+  // chDB allows one process per data dir: register the site before the server opens it.
+  await runNode(['scripts/crumbless.ts', 'sites', 'add', DOMAIN], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
+  const flags = p.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${p.cpuProfDir}`] : []
+  let child: Child | null = startNode(['scripts/crumbless.ts', 'serve'], env, flags)
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, child)
+    const mem = watchMemory(child.pid)
+    const load = await drive(`http://127.0.0.1:${port}`, pool, p)
+    const peakRssMb = mem.peakMb()
+    mem.stop()
+    const t0 = Date.now()
+    const code = await stop(child)
+    const shutdownMs = Date.now() - t0
+    child = null
+    const stored = await countStored(dataDir)
+    const s = summary('crumbless', load)
+    return {
+      ...s,
+      peakRssMb,
+      shutdownMs,
+      exitCode: code,
+      storedEvents: stored.events,
+      storedClickCells: stored.clickCells,
+      storedClicks: stored.clicks,
+      expectedEvents: s.status202 - s.dropped,
+      lost: s.status202 - s.dropped - stored.events,
+      cpuProfiles: p.cpuProfDir ? readdirSync(p.cpuProfDir).map((f) => join(p.cpuProfDir ?? '', f)) : [],
+    }
+  } finally {
+    if (child) await stop(child)
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Ingest bench: the real server (child process, embedded chDB, trusted loopback proxy) against a
+ * bare Hono app, same autocannon load; then the stored events against the 202 answers.
+ *
+ * @example
+ * const section = await benchIngest({ connections: 50, durationS: 25, warmupS: 5, ... })
+ */
+export async function benchIngest(p: IngestParams): Promise<Section> {
+  const m = machine()
+  console.log(`ingest bench on ${describeMachine(m)}`)
+  console.log(`  params: ${JSON.stringify(p)}`)
+  const pool = buildRequestPool({ domain: DOMAIN, size: p.poolSize, pages: p.pages, visitors: p.visitors })
+  console.log(`  request pool: ${pool.length} requests`)
+  const bare = await runBare(pool, p)
+  console.log(
+    `  bare: ${bare.requestsPerSec} req/s, p50 ${bare.latencyP50Ms} ms, p99 ${bare.latencyP99Ms} ms`,
+  )
+  const crumbless = await runCrumbless(pool, p)
+  console.log(
+    `  crumbless: ${crumbless.requestsPerSec} req/s, p50 ${crumbless.latencyP50Ms} ms, p99 ${crumbless.latencyP99Ms} ms, ` +
+      `peak RSS ${crumbless.peakRssMb} MB, 202s ${crumbless.status202} (dropped ${crumbless.dropped}), ` +
+      `stored ${crumbless.storedEvents}, non-2xx ${crumbless.non2xx}`,
+  )
+  const ratio = crumbless.requestsPerSec / Math.max(1, bare.requestsPerSec)
+  const targets = [
+    check('ingest req/s vs bare Hono', Math.round(ratio * 100) / 100, '>=', 0.6, 'x', 2),
+    check('ingest p99 latency', crumbless.latencyP99Ms, '<=', 25, ' ms'),
+    check('events lost (202 answers - stored)', crumbless.lost, '==', 0),
+    check('non-2xx answers', crumbless.non2xx + crumbless.errors, '==', 0),
+    check('peak RSS of the server', crumbless.peakRssMb, '<=', 512, ' MB'),
+  ]
+  printTargets(targets)
+  const row = (s: typeof bare & { peakRssMb: number }) => [
+    s.name,
+    s.requestsPerSec.toLocaleString('en-US'),
+    s.latencyP50Ms,
+    s.latencyP99Ms,
+    s.total.toLocaleString('en-US'),
+    s.non2xx,
+    s.peakRssMb,
+  ]
+  const { statusCodes: _a, ...bareFig } = bare
+  return {
+    ranAt: new Date().toISOString(),
+    machine: m,
+    params: { ...p, loadGenerator: 'autocannon 9 (in the bench process)' },
+    figures: { bare: bareFig, crumbless, ratio },
+    tables: [
+      {
+        title: 'Ingest throughput (same load, same run)',
+        head: ['server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'peak RSS MB'],
+        rows: [
+          row(bare),
+          row(crumbless),
+          ['ratio crumbless / bare', `${ratio.toFixed(2)}x`, '', '', '', '', ''],
+        ],
+      },
+      {
+        title: 'Durability after SIGTERM (graceful flush)',
+        head: [
+          '202 answers',
+          'dropped on purpose',
+          'expected rows',
+          'stored rows',
+          'lost',
+          'click cells',
+          'shutdown ms',
+        ],
+        rows: [
+          [
+            crumbless.status202,
+            crumbless.dropped,
+            crumbless.expectedEvents,
+            crumbless.storedEvents,
+            crumbless.lost,
+            crumbless.storedClickCells,
+            crumbless.shutdownMs,
+          ],
+        ],
+      },
+    ],
+    targets,
+    notes: [
+      'Both servers run as child processes; autocannon runs in the bench process on the same machine, so the ' +
+        'load generator shares the cores with the server under test.',
+      'Request mix: real browser user agents (top-user-agents), client IPs via X-Forwarded-For, a long tail of ' +
+        `${p.pages} paths, referrers and UTM tags, ~30% engagement events (half with click cells), ~4% custom events with props.`,
+    ],
+  }
+}

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url))
+
+/** Asks the kernel for a free loopback port (closed again before it is handed out). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export interface Child {
+  proc: ChildProcess
+  pid: number
+  /** Everything the child printed so far (stdout and stderr), for error messages. */
+  output(): string
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>
+}
+
+/**
+ * Starts `node --import tsx <args>` in the repo root with `env` added to this process's environment.
+ *
+ * @example
+ * const child = startNode(['scripts/crumbless.ts', 'serve'], { PORT: '8123' })
+ */
+export function startNode(args: string[], env: Record<string, string>, nodeFlags: string[] = []): Child {
+  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  const keep = (b: Buffer) => {
+    out = (out + b.toString()).slice(-20_000)
+  }
+  proc.stdout?.on('data', keep)
+  proc.stderr?.on('data', keep)
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
+  if (proc.pid === undefined) throw new Error(`could not start node ${args.join(' ')}`)
+  return { proc, pid: proc.pid, output: () => out, exited }
+}
+
+/** Runs a node script to completion; throws with its output when it fails. */
+export async function runNode(args: string[], env: Record<string, string>): Promise<string> {
+  const child = startNode(args, env)
+  const code = await child.exited
+  if (code !== 0) throw new Error(`node ${args.join(' ')} exited ${code}:\n${child.output()}`)
+  return child.output()
+}
+
+/** Polls `url` until it answers (any status) or the child dies or `timeoutMs` passes. */
+export async function waitForHttp(url: string, child: Child, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  let dead = false
+  void child.exited.then(() => {
+    dead = true
+  })
+  while (Date.now() < end) {
+    if (dead) throw new Error(`server exited before it answered:\n${child.output()}`)
+    try {
+      await fetch(url)
+      return
+    } catch {
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+  throw new Error(`no answer from ${url} within ${timeoutMs} ms:\n${child.output()}`)
+}
+
+/** Sends SIGTERM and waits for the exit; SIGKILL after `graceMs`. */
+export async function stop(child: Child, graceMs = 60_000): Promise<number | null> {
+  child.proc.kill('SIGTERM')
+  const timer = setTimeout(() => child.proc.kill('SIGKILL'), graceMs)
+  const code = await child.exited
+  clearTimeout(timer)
+  return code
+}
+
+function statusKb(pid: number, field: string): number {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))
+    return m ? Number(m[1]) : 0
+  } catch {
+    return 0
+  }
+}
+
+/** Samples VmRSS every `everyMs` and reads VmHWM (the kernel's own peak) of a live process. */
+export function watchMemory(pid: number, everyMs = 250): { peakMb(): number; stop(): void } {
+  let peakKb = 0
+  const sample = () => {
+    peakKb = Math.max(peakKb, statusKb(pid, 'VmRSS'), statusKb(pid, 'VmHWM'))
+  }
+  const timer = setInterval(sample, everyMs)
+  sample()
+  return {
+    peakMb: () => {
+      sample()
+      return Math.round(peakKb / 1024)
+    },
+    stop: () => clearInterval(timer),
+  }
+}
+
+/** Current RSS of a process in MB (this process when no pid is given). */
+export function rssMb(pid = process.pid): number {
+  return Math.round(statusKb(pid, 'VmRSS') / 1024)
+}
+
+export function peakRssMb(pid = process.pid): number {
+  return Math.round(statusKb(pid, 'VmHWM') / 1024)
+}

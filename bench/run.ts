@@ -1,0 +1,77 @@
+/**
+ * crumbless benchmarks: `tsx bench/run.ts <all|ingest|query|size> [flags]`.
+ * Each bench prints the machine and its parameters, checks the targets of the benchmarks issue
+ * and merges its section into bench/results.json and bench/results.md.
+ *
+ * Flags: --connections N --duration S --warmup S (ingest), --cpu-prof DIR (ingest: profile the server),
+ * --events N --runs N --keep DIR --reuse DIR (query), --codecs (query: try alternative codecs).
+ */
+import { parseArgs } from 'node:util'
+import { benchIngest } from './ingest.ts'
+import { saveSection } from './results.ts'
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    connections: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '25' },
+    warmup: { type: 'string', default: '5' },
+    'cpu-prof': { type: 'string' },
+    events: { type: 'string', default: '10000000' },
+    runs: { type: 'string', default: '15' },
+    keep: { type: 'string' },
+    reuse: { type: 'string' },
+    codecs: { type: 'boolean', default: false },
+  },
+})
+
+const which = positionals[0] ?? 'all'
+const int = (name: string, raw: string | undefined): number => {
+  if (!raw || !/^\d+$/.test(raw)) throw new Error(`--${name}: expected a whole number, got "${raw ?? ''}"`)
+  return Number(raw)
+}
+
+async function ingest(): Promise<void> {
+  const section = await benchIngest({
+    connections: int('connections', values.connections),
+    durationS: int('duration', values.duration),
+    warmupS: int('warmup', values.warmup),
+    poolSize: 20_000,
+    pages: 5_000,
+    visitors: 20_000,
+    cpuProfDir: values['cpu-prof'] ?? null,
+  })
+  saveSection('ingest', section)
+}
+
+async function query(): Promise<void> {
+  const { benchQuery } = await import('./query.ts')
+  const section = await benchQuery({
+    events: int('events', values.events),
+    runs: int('runs', values.runs),
+    keepDir: values.keep ?? null,
+    reuseDir: values.reuse ?? null,
+    codecs: values.codecs ?? false,
+  })
+  saveSection('query', section)
+}
+
+async function size(): Promise<void> {
+  const { benchSize } = await import('./size.ts')
+  saveSection('size', await benchSize())
+}
+
+const BENCHES: Record<string, Array<() => Promise<void>>> = {
+  all: [size, ingest, query],
+  ingest: [ingest],
+  query: [query],
+  size: [size],
+}
+
+const run = BENCHES[which]
+if (!run) {
+  console.error(`usage: tsx bench/run.ts <all|ingest|query|size>`)
+  process.exit(2)
+}
+for (const bench of run) await bench()
+console.log('wrote bench/results.json and bench/results.md')
