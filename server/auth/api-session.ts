@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono'
 import type { Services } from '../services.ts'
 import { requireSession } from './access.ts'
 import { readJson, setAuthCookie } from './http.ts'
-import { passwordAttempt } from './limits.ts'
+import { passwordGate } from './limits.ts'
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from './password.ts'
 import { SESSION_COOKIE, SESSION_TTL_MS } from './sessions.ts'
 import { authOf } from './state.ts'
@@ -33,8 +33,8 @@ export function sessionRoutes(s: Services): Hono {
   app.get('/api/setup', async (c) => c.json({ needed: (await auth.users.count()) === 0 }))
 
   app.post('/api/setup', async (c) => {
-    const limited = passwordAttempt(c, s)
-    if (limited) return limited
+    const gate = passwordGate(c, s)
+    if (gate.limited) return gate.limited
     const body = await readJson(c)
     if (typeof body === 'string') return c.json({ error: body }, 400)
     if (typeof body.token !== 'string' || body.token === '')
@@ -43,6 +43,7 @@ export function sessionRoutes(s: Services): Hono {
     if (problem) return c.json({ error: problem }, 400)
     if ((await auth.users.count()) > 0) return c.json({ error: 'setup is already done; log in instead' }, 409)
     if ((await auth.tokens.redeem('setup', body.token)) === null) {
+      gate.fail()
       return c.json(
         { error: 'setup token is not valid, expired or already used; restart the server for a new one' },
         403,
@@ -63,12 +64,15 @@ export function sessionRoutes(s: Services): Hono {
     const { email, password } = body
     if (typeof email !== 'string' || email === '') return c.json({ error: 'email is required' }, 400)
     if (typeof password !== 'string' || password === '') return c.json({ error: 'password is required' }, 400)
-    const limited = passwordAttempt(c, s, `login:${normalizeEmail(email)}`)
-    if (limited) return limited
+    const gate = passwordGate(c, s, `login:${normalizeEmail(email)}`)
+    if (gate.limited) return gate.limited
     const user = email.length <= 254 ? await auth.users.byEmail(email) : null
     // Always run the KDF, so a missing account answers as slowly as a wrong password.
     const ok = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), user?.passwordHash ?? '')
-    if (!user || !ok) return c.json({ error: 'wrong email or password' }, 401)
+    if (!user || !ok) {
+      gate.fail()
+      return c.json({ error: 'wrong email or password' }, 401)
+    }
     return logIn(c, s, user)
   })
 
@@ -84,14 +88,15 @@ export function sessionRoutes(s: Services): Hono {
 
   app.post('/api/auth/password', session, async (c) => {
     const user = c.get('authUser')
-    const limited = passwordAttempt(c, s, `login:${user.email}`)
-    if (limited) return limited
+    const gate = passwordGate(c, s, `login:${user.email}`)
+    if (gate.limited) return gate.limited
     const body = await readJson(c)
     if (typeof body === 'string') return c.json({ error: body }, 400)
     if (typeof body.current !== 'string') return c.json({ error: 'current is required' }, 400)
     const problem = passwordProblem(body.next)
     if (problem) return c.json({ error: problem.replace('password', 'next') }, 400)
     if (!(await verifyPassword(body.current.slice(0, MAX_PASSWORD_LENGTH), user.passwordHash))) {
+      gate.fail()
       return c.json({ error: 'current password is wrong' }, 403)
     }
     const updated = { ...user, passwordHash: await hashPassword(body.next as string) }
@@ -109,15 +114,18 @@ export function sessionRoutes(s: Services): Hono {
   })
 
   app.post('/api/invite/:token', async (c) => {
-    const limited = passwordAttempt(c, s)
-    if (limited) return limited
+    const gate = passwordGate(c, s)
+    if (gate.limited) return gate.limited
     const body = await readJson(c)
     if (typeof body === 'string') return c.json({ error: body }, 400)
     const problem = passwordProblem(body.password)
     if (problem) return c.json({ error: problem }, 400)
     const userId = await auth.tokens.redeem('invite', c.req.param('token'))
     const user = userId ? await auth.users.byId(userId) : null
-    if (!user) return c.json({ error: 'this invite link is not valid, expired or already used' }, 404)
+    if (!user) {
+      gate.fail()
+      return c.json({ error: 'this invite link is not valid, expired or already used' }, 404)
+    }
     const updated = { ...user, passwordHash: await hashPassword(body.password as string) }
     await auth.users.save(updated)
     await auth.sessions.revokeAll(user.id)

@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie'
 import type { Services } from '../services.ts'
 import { requireSession } from './access.ts'
 import { readJson, setAuthCookie } from './http.ts'
-import { passwordAttempt } from './limits.ts'
+import { passwordGate } from './limits.ts'
 import { ROLES, type Role } from './members.ts'
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from './password.ts'
 import { SHARE_COOKIE, SHARE_GRANT_MS, type Share } from './shares.ts'
@@ -128,14 +128,17 @@ export function sharingRoutes(s: Services): Hono {
   app.post('/api/share/:token/auth', async (c) => {
     const share = await auth.shares.byToken(c.req.param('token'))
     if (!share) return c.json({ error: 'this shared link is not valid (revoked or mistyped)' }, 404)
-    const limited = passwordAttempt(c, s, `share:${share.id}`)
-    if (limited) return limited
+    const gate = passwordGate(c, s, `share:${share.id}`)
+    if (gate.limited) return gate.limited
     const body = await readJson(c)
     if (typeof body === 'string') return c.json({ error: body }, 400)
     if (typeof body.password !== 'string') return c.json({ error: 'password is required' }, 400)
     if (share.passwordHash !== '') {
       const ok = await verifyPassword(body.password.slice(0, MAX_PASSWORD_LENGTH), share.passwordHash)
-      if (!ok) return c.json({ error: 'wrong password' }, 401)
+      if (!ok) {
+        gate.fail()
+        return c.json({ error: 'wrong password' }, 401)
+      }
     }
     setAuthCookie(c, s, SHARE_COOKIE, await auth.shares.grant(share), SHARE_GRANT_MS)
     return c.json({ ok: true })

@@ -1,6 +1,7 @@
 import { RateLimiter } from '../rate-limit.ts'
 import type { Services } from '../services.ts'
 import { KeyStore } from './keys.ts'
+import { FailureLimiter } from './limits.ts'
 import { MemberStore } from './members.ts'
 import { loadSecret } from './secret.ts'
 import { SessionStore } from './sessions.ts'
@@ -8,9 +9,9 @@ import { ShareStore } from './shares.ts'
 import { TokenStore } from './tokens.ts'
 import { UserStore } from './users.ts'
 
-/** Login attempts per account (email) and per client IP per {@link LOGIN_WINDOW_MS}. */
+/** Failed password attempts per account (email, share) and per client IP per {@link LOGIN_WINDOW_MS}. */
 export const LOGIN_MAX_PER_ACCOUNT = 10
-export const LOGIN_MAX_PER_IP = 50
+export const LOGIN_MAX_PER_IP = 30
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000
 export const KEY_WINDOW_MS = 3_600_000
 
@@ -22,9 +23,9 @@ export interface Auth {
   members: MemberStore
   shares: ShareStore
   tokens: TokenStore
-  /** Password-checking endpoints (login, setup, invite, share password) per client IP. */
-  loginByIp: RateLimiter
-  loginByAccount: RateLimiter
+  /** Failures of password-checking endpoints (login, setup, invite, share password) per client IP. */
+  loginByIp: FailureLimiter
+  loginByAccount: FailureLimiter
   /** Stats API requests per key per hour (`API_KEY_RATE_LIMIT`). */
   keyLimit: RateLimiter
 }
@@ -58,8 +59,8 @@ export function authOf(s: Services): Auth {
     members: new MemberStore(s.ch, s.now),
     shares: new ShareStore(s.ch, s.now, getSecret),
     tokens: new TokenStore(s.ch, s.now),
-    loginByIp: new RateLimiter(LOGIN_MAX_PER_IP, LOGIN_WINDOW_MS),
-    loginByAccount: new RateLimiter(LOGIN_MAX_PER_ACCOUNT, LOGIN_WINDOW_MS),
+    loginByIp: new FailureLimiter(LOGIN_MAX_PER_IP, LOGIN_WINDOW_MS),
+    loginByAccount: new FailureLimiter(LOGIN_MAX_PER_ACCOUNT, LOGIN_WINDOW_MS),
     keyLimit: new RateLimiter(s.config.apiKeyRateLimit, KEY_WINDOW_MS),
   }
   states.set(s, auth)
