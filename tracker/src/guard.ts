@@ -1,0 +1,24 @@
+/**
+ * Wraps `f` so that nothing it throws reaches the host page.
+ *
+ * @example
+ * const flushSafely = safe(flush)
+ */
+export const safe =
+  <A extends unknown[]>(f: (...a: A) => unknown) =>
+  (...a: A): void => {
+    try {
+      f(...a)
+    } catch {}
+  }
+
+/**
+ * Listens on `window` in the capture phase, with a guarded handler. Every event the tracker needs
+ * (visibilitychange, scroll and click included) reaches `window` first when capturing, so a page's
+ * `stopPropagation` cannot hide it.
+ *
+ * @example
+ * on('popstate', page)
+ */
+// biome-ignore lint/suspicious/noExplicitAny: handlers receive the concrete event type of their event name
+export const on = (type: string, f: (e: any) => unknown): void => addEventListener(type, safe(f), true)
