@@ -67,14 +67,7 @@ export function HeatCanvas({
         aria-label={`${cells.length} click cells`}
         role="img"
       />
-      <canvas
-        ref={rings}
-        class="heat-layer"
-        width={width}
-        height={height}
-       
-        data-testid="rage-canvas"
-      />
+      <canvas ref={rings} class="heat-layer" width={width} height={height} data-testid="rage-canvas" />
     </>
   )
 }
