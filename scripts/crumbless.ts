@@ -4,11 +4,11 @@
  * Errors print one line and exit non-zero.
  */
 import { ConfigError } from '../server/config.ts'
+import { CliError } from './commands/cli-error.ts'
 import { runDemo } from './commands/demo.ts'
 import { runMigrate } from './commands/migrate.ts'
 import { runServe } from './commands/serve.ts'
 import { runSites } from './commands/sites.ts'
-import { CliError } from './commands/cli-error.ts'
 
 const USAGE = `usage: crumbless <command>
 

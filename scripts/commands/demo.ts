@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { parseArgs } from 'node:util'
 import { SingleBar } from 'cli-progress'
 import { createCountryLookup } from '../../server/collect/geo.ts'
 import { collect } from '../../server/collect/pipeline.ts'
@@ -27,7 +27,12 @@ function positive(raw: string | undefined, name: string, fallback: number): numb
 export async function runDemo(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { days: { type: 'string' }, domain: { type: 'string' }, visits: { type: 'string' }, seed: { type: 'string' } },
+    options: {
+      days: { type: 'string' },
+      domain: { type: 'string' },
+      visits: { type: 'string' },
+      seed: { type: 'string' },
+    },
   })
   const days = positive(values.days, 'days', 30)
   const visitsPerDay = positive(values.visits, 'visits', 300)
@@ -42,7 +47,11 @@ export async function runDemo(args: string[]): Promise<void> {
     if (!(await sites.get(domain))) await sites.save(newSite(domain, { timezone: 'Europe/Amsterdam' }))
     const siteMap = await sites.all()
     const metrics = new Metrics()
-    const writer = new BatchWriter(ch, metrics, { flushIntervalMs: 500, flushMaxRows: 20_000, bufferMaxRows: 1_000_000 })
+    const writer = new BatchWriter(ch, metrics, {
+      flushIntervalMs: 500,
+      flushMaxRows: 20_000,
+      bufferMaxRows: 1_000_000,
+    })
     const bar = new SingleBar({ format: 'demo traffic [{bar}] {value}/{total} visits | {eta}s left' })
     const total = days * visitsPerDay
     bar.start(total, 0)
@@ -58,7 +67,12 @@ export async function runDemo(args: string[]): Promise<void> {
         const header = (name: string) => (name.toLowerCase() === 'user-agent' ? visit.userAgent : null)
         for (const { at, event } of visit.events) {
           const now = Math.min(start + at, dayStart + DAY - 1)
-          const out = collect([event], siteMap, { ip: visit.ip, userAgent: visit.userAgent, header, country: country(visit.ip), now, salt }, { gpc: 'keep', dnt: 'keep' })
+          const out = collect(
+            [event],
+            siteMap,
+            { ip: visit.ip, userAgent: visit.userAgent, header, country: country(visit.ip), now, salt },
+            { gpc: 'keep', dnt: 'keep' },
+          )
           while (!writer.add(out.events, out.clicks)) await writer.flush()
         }
         bar.increment()

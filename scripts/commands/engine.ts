@@ -1,5 +1,5 @@
-import { openEngine, loadMigrations } from '../../server/adapters/node-engine.ts'
-import { parseConfig, type Config } from '../../server/config.ts'
+import { loadMigrations, openEngine } from '../../server/adapters/node-engine.ts'
+import { type Config, parseConfig } from '../../server/config.ts'
 import type { Ch } from '../../server/store/client.ts'
 import { migrate } from '../../server/store/migrate.ts'
 

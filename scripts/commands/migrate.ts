@@ -7,7 +7,9 @@ export async function runMigrate(): Promise<void> {
   const ch = await openEngine(config)
   try {
     const applied = await migrate(ch, loadMigrations())
-    console.log(applied.length ? `applied: ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}` : 'up to date')
+    console.log(
+      applied.length ? `applied: ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}` : 'up to date',
+    )
   } finally {
     await ch.close()
   }

@@ -22,7 +22,8 @@ async function add(args: string[]): Promise<void> {
   const timezone = values.timezone ?? 'UTC'
   if (!isTimeZone(timezone)) throw new CliError(`--timezone: "${timezone}" is not an IANA time zone`)
   const retention = values['retention-days']
-  if (retention !== undefined && !/^\d+$/.test(retention)) throw new CliError('--retention-days: expected days')
+  if (retention !== undefined && !/^\d+$/.test(retention))
+    throw new CliError('--retention-days: expected days')
   const retentionDays = retention === undefined ? undefined : Number(retention)
   if (retentionDays !== undefined && (retentionDays < 1 || retentionDays > 65535)) {
     throw new CliError('--retention-days: between 1 and 65535')
@@ -44,7 +45,11 @@ async function list(): Promise<void> {
 }
 
 async function remove(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { yes: { type: 'boolean' } } })
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { yes: { type: 'boolean' } },
+  })
   const domain = validDomain(positionals[0])
   if (!values.yes) {
     const { createInterface } = await import('node:readline/promises')

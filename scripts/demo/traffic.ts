@@ -59,7 +59,9 @@ function publicIp(rand: () => number): string {
   // Allocated unicast space, skipping 10/8, 127/8 and the multicast range.
   let first = 1 + Math.floor(rand() * 222)
   if (first === 10 || first === 127 || first === 172 || first === 192) first += 1
-  return [first, 1 + Math.floor(rand() * 254), Math.floor(rand() * 256), 1 + Math.floor(rand() * 254)].join('.')
+  return [first, 1 + Math.floor(rand() * 254), Math.floor(rand() * 256), 1 + Math.floor(rand() * 254)].join(
+    '.',
+  )
 }
 
 /**
@@ -90,13 +92,32 @@ export function makeVisit(rand: () => number, domain: string, pages: number): Vi
     at += engaged + Math.floor(rand() * 20_000)
     events.push({
       at,
-      event: { n: 'engagement', u, d: domain, e: engaged, sd: Math.min(100, Math.floor(rand() * 110)), w, c: clicks },
+      event: {
+        n: 'engagement',
+        u,
+        d: domain,
+        e: engaged,
+        sd: Math.min(100, Math.floor(rand() * 110)),
+        w,
+        c: clicks,
+      },
     })
-    if (rand() < 0.04) events.push({ at, event: { n: 'Signup', u, d: domain, p: { plan: pick(rand, ['free', 'pro', 'team']) } } })
+    if (rand() < 0.04)
+      events.push({
+        at,
+        event: { n: 'Signup', u, d: domain, p: { plan: pick(rand, ['free', 'pro', 'team']) } },
+      })
     if (rand() < 0.05) {
-      events.push({ at, event: { n: 'Outbound Link: Click', u, d: domain, p: { url: 'https://github.com/crumbless' } } })
+      events.push({
+        at,
+        event: { n: 'Outbound Link: Click', u, d: domain, p: { url: 'https://github.com/crumbless' } },
+      })
     }
-    if (rand() < 0.02) events.push({ at, event: { n: 'File Download', u, d: domain, p: { url: `https://${domain}/guide.pdf` } } })
+    if (rand() < 0.02)
+      events.push({
+        at,
+        event: { n: 'File Download', u, d: domain, p: { url: `https://${domain}/guide.pdf` } },
+      })
     at += Math.floor(rand() * 5000)
   }
   return { ip: publicIp(rand), userAgent, events }

@@ -1,11 +1,11 @@
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createClient } from '@clickhouse/client'
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client'
 import { type Config, ConfigError } from '../config.ts'
-import { openChdb } from './chdb.ts'
 import { type Ch, type ClickHouseLike, wrapClient } from '../store/client.ts'
 import { type Migration, parseMigrationName } from '../store/migrate.ts'
+import { openChdb } from './chdb.ts'
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../store/migrations/', import.meta.url))
 
@@ -18,7 +18,12 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 /** Splits `http://user:pass@host:8123/db` into what clickhouse-js takes. */
-export function httpOptions(raw: string): { url: string; username: string; password: string; database: string } {
+export function httpOptions(raw: string): {
+  url: string
+  username: string
+  password: string
+  database: string
+} {
   const u = new URL(raw)
   const database = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, '')) || 'default'
   return {
@@ -35,7 +40,10 @@ function ensureWritable(dir: string): string {
     mkdirSync(abs, { recursive: true })
     accessSync(abs, constants.W_OK)
   } catch (err) {
-    throw new ConfigError('DATA_DIR', `${abs} is not a writable directory (${(err as NodeJS.ErrnoException).code})`)
+    throw new ConfigError(
+      'DATA_DIR',
+      `${abs} is not a writable directory (${(err as NodeJS.ErrnoException).code})`,
+    )
   }
   return abs
 }
@@ -50,19 +58,24 @@ export async function openEngine(config: Config): Promise<Ch> {
     return openChdb(join(dir, 'chdb'))
   }
   const opts = httpOptions(config.clickhouseUrl)
-  const admin = createClient({ ...opts, database: 'default', request_timeout: 10_000 })
+  const quiet = { log: { level: ClickHouseLogLevel.OFF } }
+  const admin = createClient({ ...opts, ...quiet, database: 'default', request_timeout: 10_000 })
   try {
     await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdent(opts.database)}` })
   } catch (err) {
-    throw new ConfigError('CLICKHOUSE_URL', `not reachable or not usable: ${(err as Error).message.split('\n')[0]}`)
+    throw new ConfigError(
+      'CLICKHOUSE_URL',
+      `not reachable or not usable: ${(err as Error).message.split('\n')[0]}`,
+    )
   } finally {
     await admin.close()
   }
-  return wrapClient(createClient({ ...opts, request_timeout: 30_000 }) as unknown as ClickHouseLike)
+  return wrapClient(createClient({ ...opts, ...quiet, request_timeout: 30_000 }) as unknown as ClickHouseLike)
 }
 
 /** Database names come from operator config, never from requests; still, only plain names pass. */
 function quoteIdent(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError('CLICKHOUSE_URL', `bad database name "${name}"`)
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new ConfigError('CLICKHOUSE_URL', `bad database name "${name}"`)
   return `\`${name}\``
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { createApp } from '../app.ts'
@@ -73,12 +73,17 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
     assets: loadNodeAssets(),
     log,
     sink: (metrics) =>
-      new BatchWriter(ch, metrics, {
-        flushIntervalMs: config.flushIntervalMs,
-        flushMaxRows: config.flushMaxRows,
-        bufferMaxRows: config.bufferMaxRows,
-        log: log.warn,
-      }, now),
+      new BatchWriter(
+        ch,
+        metrics,
+        {
+          flushIntervalMs: config.flushIntervalMs,
+          flushMaxRows: config.flushMaxRows,
+          bufferMaxRows: config.bufferMaxRows,
+          log: log.warn,
+        },
+        now,
+      ),
   })
   const app = createApp(services)
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

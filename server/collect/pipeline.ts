@@ -94,7 +94,8 @@ export function collect(
       hostname: page.hostname,
       path: page.path,
       referrer: ref.referrer,
-      source: ref.source || (page.utm.source ? sourceFromUtm(page.utm.source) : ''),
+      // As in Plausible, a tagged link (utm_source) names the source even when a referrer came along.
+      source: page.utm.source ? sourceFromUtm(page.utm.source) : ref.source,
       utm_source: page.utm.source,
       utm_medium: page.utm.medium,
       utm_campaign: page.utm.campaign,

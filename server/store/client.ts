@@ -64,11 +64,20 @@ export function wrapClient(client: ClickHouseLike, base: Settings = {}): Ch {
       return (await rs.json<T>()) as T[]
     },
     async command(sql, params, settings) {
-      await client.command({ query: sql, query_params: params, clickhouse_settings: { ...base, ...settings } })
+      await client.command({
+        query: sql,
+        query_params: params,
+        clickhouse_settings: { ...base, ...settings },
+      })
     },
     async insert(table, rows, settings) {
       if (rows.length === 0) return
-      await client.insert({ table, values: rows, format: 'JSONEachRow', clickhouse_settings: { ...base, ...settings } })
+      await client.insert({
+        table,
+        values: rows,
+        format: 'JSONEachRow',
+        clickhouse_settings: { ...base, ...settings },
+      })
     },
     async ping() {
       try {

@@ -1,18 +1,28 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createChdbClient } from '../../server/adapters/chdb.ts'
 import { describe, expect, it } from 'vitest'
+import { createChdbClient } from '../../server/adapters/chdb.ts'
 import { cli, serveProcess } from '../support/cli.ts'
 import { pageview, post } from '../support/ingest.ts'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'crumbless-cli-'))
+/** A path below a regular file: no process, root included, can create a directory there. */
+function unwritable(): string {
+  const file = join(tmp(), 'a-file')
+  writeFileSync(file, 'x')
+  return join(file, 'data')
+}
 
 describe('start-up refuses bad configuration with one line naming the variable', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ['non-numeric PORT', { PORT: 'eighty' }, /^crumbless: PORT: /],
-    ['unwritable DATA_DIR', { DATA_DIR: '/proc/crumbless-nope' }, /^crumbless: DATA_DIR: /],
-    ['unreachable CLICKHOUSE_URL', { CLICKHOUSE_URL: 'http://127.0.0.1:1/db' }, /^crumbless: CLICKHOUSE_URL: /],
+    ['unwritable DATA_DIR', { DATA_DIR: unwritable() }, /^crumbless: DATA_DIR: /],
+    [
+      'unreachable CLICKHOUSE_URL',
+      { CLICKHOUSE_URL: 'http://127.0.0.1:1/db' },
+      /^crumbless: CLICKHOUSE_URL: /,
+    ],
     ['malformed CLICKHOUSE_URL', { CLICKHOUSE_URL: 'not a url' }, /^crumbless: CLICKHOUSE_URL: /],
   ]
   for (const [name, env, line] of cases) {
@@ -30,16 +40,25 @@ describe('crumbless CLI', () => {
     const env = { DATA_DIR: tmp() }
     expect((await cli(['migrate'], env)).stdout).toMatch(/applied: 1 core/)
     expect((await cli(['migrate'], env)).stdout).toMatch(/up to date/)
-    const added = await cli(['sites', 'add', 'WWW.Example.COM', '--timezone', 'Europe/Brussels', '--retention-days', '400'], env)
+    const added = await cli(
+      ['sites', 'add', 'WWW.Example.COM', '--timezone', 'Europe/Brussels', '--retention-days', '400'],
+      env,
+    )
     expect(added.code).toBe(0)
     expect(added.stdout).toMatch(/added example\.com/)
     expect((await cli(['sites', 'add', 'example.com'], env)).stderr).toMatch(/already exists/)
     expect((await cli(['sites', 'add', 'bad domain!'], env)).code).toBe(1)
-    expect((await cli(['sites', 'add', 'x.example', '--timezone', 'Mars/Olympus'], env)).stderr).toMatch(/--timezone/)
-    expect((await cli(['sites', 'list'], env)).stdout).toMatch(/example\.com\tEurope\/Brussels\tretention 400 days/)
+    expect((await cli(['sites', 'add', 'x.example', '--timezone', 'Mars/Olympus'], env)).stderr).toMatch(
+      /--timezone/,
+    )
+    expect((await cli(['sites', 'list'], env)).stdout).toMatch(
+      /example\.com\tEurope\/Brussels\tretention 400 days/,
+    )
     const refused = await cli(['sites', 'remove', 'example.com'], env, 'no\n')
     expect(refused.code).toBe(1)
-    expect((await cli(['sites', 'remove', 'example.com', '--yes'], env)).stdout).toMatch(/removed example\.com/)
+    expect((await cli(['sites', 'remove', 'example.com', '--yes'], env)).stdout).toMatch(
+      /removed example\.com/,
+    )
     expect((await cli(['sites', 'list'], env)).stdout).toMatch(/no sites yet/)
     expect((await cli(['nonsense'], env)).stderr).toMatch(/unknown command/)
   })
@@ -59,7 +78,10 @@ describe('crumbless CLI', () => {
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
     const client = createChdbClient(join(dataDir, 'chdb'))
-    const rs = await client.query({ query: "SELECT count() n FROM events WHERE site_id = 'term.example'", format: 'JSONEachRow' })
+    const rs = await client.query({
+      query: "SELECT count() n FROM events WHERE site_id = 'term.example'",
+      format: 'JSONEachRow',
+    })
     expect(Number(((await rs.json()) as { n: string }[])[0]?.n)).toBe(3)
     await client.close()
   })

@@ -8,7 +8,12 @@ const SITE = 'limits.example'
 beforeAll(async () => {
   // A tiny buffer and a flush interval longer than the test, so the bound is reached.
   t = await startTestServer({
-    env: { INGEST_RATE_LIMIT: '5', BUFFER_MAX_ROWS: '3', FLUSH_INTERVAL_MS: '600000', FLUSH_MAX_ROWS: '1000' },
+    env: {
+      INGEST_RATE_LIMIT: '5',
+      BUFFER_MAX_ROWS: '3',
+      FLUSH_INTERVAL_MS: '600000',
+      FLUSH_MAX_ROWS: '1000',
+    },
   })
   await t.addSite(SITE)
 })
@@ -24,7 +29,9 @@ describe('ingest limits', () => {
     }
     expect(accepted).toEqual([202, 202, 202, 503])
     await t.flush()
-    const rows = await t.ch.query<{ n: number }>('SELECT count() n FROM events WHERE site_id = {s:String}', { s: SITE })
+    const rows = await t.ch.query<{ n: number }>('SELECT count() n FROM events WHERE site_id = {s:String}', {
+      s: SITE,
+    })
     expect(rows[0]?.n).toBe(3)
   })
 

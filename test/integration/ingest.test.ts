@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../support/server.ts'
 import { IPHONE_UA, pageview, post } from '../support/ingest.ts'
+import { startTestServer, type TestServer } from '../support/server.ts'
 
 let t: TestServer
 const SITE = 'shop.example'
 
-async function rows<T = Record<string, unknown>>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
+async function rows<T = Record<string, unknown>>(
+  sql: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
   await t.flush()
   return t.ch.query<T>(sql, { site: SITE, ...params })
 }
@@ -37,7 +40,7 @@ describe('POST /api/event stores anonymous rows', () => {
     expect(row).toMatchObject({
       path: '/pricing',
       referrer: 'google.com',
-      source: 'Google',
+      source: 'Newsletter',
       utm_source: 'newsletter',
       utm_campaign: 'fall',
       device: 'mobile',
@@ -58,9 +61,12 @@ describe('POST /api/event stores anonymous rows', () => {
       [55, 3000, 1],
     ]
     expect((await post(t.url, { ...engagement, c: clicks })).status).toBe(202)
-    const [e] = await rows('SELECT engaged_ms, scroll_depth, interactive FROM events WHERE path = {p:String}', {
-      p: '/long',
-    })
+    const [e] = await rows(
+      'SELECT engaged_ms, scroll_depth, interactive FROM events WHERE path = {p:String}',
+      {
+        p: '/long',
+      },
+    )
     expect(e).toEqual({ engaged_ms: 4200, scroll_depth: 73, interactive: 0 })
     const cells = await rows(
       `SELECT width_bucket, x, y, rage, sum(clicks) clicks FROM clicks WHERE site_id = {site:String} AND path = '/long'
@@ -87,6 +93,14 @@ describe('POST /api/event stores anonymous rows', () => {
     ])
   })
 
+  it('names the source from the referrer when the link is not tagged', async () => {
+    await post(t.url, pageview(SITE, '/from-ddg', { r: 'https://duckduckgo.com/' }))
+    const [row] = await rows('SELECT referrer, source FROM events WHERE path = {p:String}', {
+      p: '/from-ddg',
+    })
+    expect(row).toEqual({ referrer: 'duckduckgo.com', source: 'DuckDuckGo' })
+  })
+
   it('gives the same visitor id to the same IP and user agent, another to another IP', async () => {
     await post(t.url, pageview(SITE, '/same-a'), { ip: '198.51.100.1' })
     await post(t.url, pageview(SITE, '/same-b'), { ip: '198.51.100.1' })
@@ -100,7 +114,12 @@ describe('POST /api/event stores anonymous rows', () => {
 
   it('stores control characters and SQL-looking text verbatim and harmlessly', async () => {
     const nasty = "'; DROP TABLE events; --\u0001\u0007"
-    const res = await post(t.url, { n: nasty, u: `https://${SITE}/x?q=1' OR '1'='1`, d: SITE, p: { q: nasty } })
+    const res = await post(t.url, {
+      n: nasty,
+      u: `https://${SITE}/x?q=1' OR '1'='1`,
+      d: SITE,
+      p: { q: nasty },
+    })
     expect(res.status).toBe(202)
     const got = await rows('SELECT name, path, props FROM events WHERE name = {n:String}', { n: nasty })
     expect(got).toEqual([{ name: nasty, path: '/x', props: { q: nasty } }])
@@ -110,10 +129,25 @@ describe('POST /api/event stores anonymous rows', () => {
 describe('deliberate drops answer 202 with a reason and store nothing', () => {
   const cases: [string, () => Promise<Response>, string][] = [
     ['unknown site', () => post(t.url, pageview('nobody.example')), 'unknown-site'],
-    ['bot user agent', () => post(t.url, pageview(SITE, '/bot'), { ua: 'Googlebot/2.1 (+http://www.google.com/bot.html)' }), 'bot'],
-    ['headless browser', () => post(t.url, pageview(SITE, '/bot'), { ua: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/130.0.0.0 Safari/537.36' }), 'bot'],
+    [
+      'bot user agent',
+      () => post(t.url, pageview(SITE, '/bot'), { ua: 'Googlebot/2.1 (+http://www.google.com/bot.html)' }),
+      'bot',
+    ],
+    [
+      'headless browser',
+      () =>
+        post(t.url, pageview(SITE, '/bot'), {
+          ua: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/130.0.0.0 Safari/537.36',
+        }),
+      'bot',
+    ],
     ['Sec-GPC: 1', () => post(t.url, pageview(SITE, '/gpc'), { headers: { 'sec-gpc': '1' } }), 'gpc'],
-    ['hostname not allowed', () => post(t.url, { n: 'pageview', u: 'https://evil.example/', d: 'locked.example' }), 'hostname'],
+    [
+      'hostname not allowed',
+      () => post(t.url, { n: 'pageview', u: 'https://evil.example/', d: 'locked.example' }),
+      'hostname',
+    ],
     ['referrer spam', () => post(t.url, pageview(SITE, '/spam', { r: 'http://semalt.com/' })), 'spam'],
   ]
   for (const [name, send, reason] of cases) {
@@ -146,10 +180,25 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     ['nested props', { n: 'x', u: `https://${SITE}/`, d: SITE, p: { a: { b: 1 } } }, 400, /"p"/],
     ['51-element array', Array.from({ length: 51 }, () => pageview(SITE)), 400, /50/],
     ['empty array', [], 400, /./],
-    ['negative click cell', { n: 'engagement', u: `https://${SITE}/`, d: SITE, c: [[-1, 10, 0]] }, 400, /"c"/],
+    [
+      'negative click cell',
+      { n: 'engagement', u: `https://${SITE}/`, d: SITE, c: [[-1, 10, 0]] },
+      400,
+      /"c"/,
+    ],
     ['oversized click x', { n: 'engagement', u: `https://${SITE}/`, d: SITE, c: [[100, 10, 0]] }, 400, /"c"/],
-    ['click y not a multiple of 10', { n: 'engagement', u: `https://${SITE}/`, d: SITE, c: [[5, 15, 0]] }, 400, /"c"/],
-    ['101 click cells', { n: 'engagement', u: `https://${SITE}/`, d: SITE, c: Array.from({ length: 101 }, () => [1, 10, 0]) }, 400, /"c"/],
+    [
+      'click y not a multiple of 10',
+      { n: 'engagement', u: `https://${SITE}/`, d: SITE, c: [[5, 15, 0]] },
+      400,
+      /"c"/,
+    ],
+    [
+      '101 click cells',
+      { n: 'engagement', u: `https://${SITE}/`, d: SITE, c: Array.from({ length: 101 }, () => [1, 10, 0]) },
+      400,
+      /"c"/,
+    ],
   ]
   for (const [name, body, status, message] of cases) {
     it(`${name} -> ${status}`, async () => {
@@ -164,7 +213,11 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
 
   it('17 KB body -> 413', async () => {
     const before = await eventCount()
-    const res = await post(t.url, { ...pageview(SITE), p: { pad: 'x'.repeat(1900) }, pad: 'y'.repeat(17 * 1024) })
+    const res = await post(t.url, {
+      ...pageview(SITE),
+      p: { pad: 'x'.repeat(1900) },
+      pad: 'y'.repeat(17 * 1024),
+    })
     expect(res.status).toBe(413)
     expect(await eventCount()).toBe(before)
   })

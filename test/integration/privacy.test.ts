@@ -7,7 +7,8 @@ let clock = Date.parse('2026-03-01T10:00:00Z')
 let t: TestServer
 const SITE = 'private.example'
 const IP = '192.0.2.77'
-const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36 CrumblessPrivacyProbe/9.9'
+const UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36 CrumblessPrivacyProbe/9.9'
 
 beforeAll(async () => {
   t = await startTestServer({ now: () => clock })
@@ -17,9 +18,12 @@ afterAll(() => t.close())
 
 async function visitorFor(path: string): Promise<string> {
   await t.flush()
-  const rows = await t.ch.query<{ v: string }>('SELECT toString(visitor) v FROM events WHERE path = {p:String}', {
-    p: path,
-  })
+  const rows = await t.ch.query<{ v: string }>(
+    'SELECT toString(visitor) v FROM events WHERE path = {p:String}',
+    {
+      p: path,
+    },
+  )
   expect(rows).toHaveLength(1)
   return rows[0]!.v
 }
@@ -46,8 +50,15 @@ describe('privacy', () => {
   })
 
   it('keeps neither the IP nor the user agent in any table or log line', async () => {
-    await post(t.url, pageview(SITE, '/probe', { r: 'https://ref.example/secret/path?token=abc' }), { ip: IP, ua: UA })
-    await post(t.url, { n: 'engagement', u: `https://${SITE}/probe`, d: SITE, e: 1000, c: [[1, 10, 0]] }, { ip: IP, ua: UA })
+    await post(t.url, pageview(SITE, '/probe', { r: 'https://ref.example/secret/path?token=abc' }), {
+      ip: IP,
+      ua: UA,
+    })
+    await post(
+      t.url,
+      { n: 'engagement', u: `https://${SITE}/probe`, d: SITE, e: 1000, c: [[1, 10, 0]] },
+      { ip: IP, ua: UA },
+    )
     await post(t.url, '{"broken', { ip: IP, ua: UA })
     await t.flush()
     const tables = await t.ch.query<{ name: string }>(

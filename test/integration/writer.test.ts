@@ -7,7 +7,8 @@ import { clickRow, eventRow } from '../support/rows.ts'
 
 let ch: Ch
 const count = async (table: string, site: string) =>
-  (await ch.query<{ n: number }>(`SELECT count() n FROM ${table} WHERE site_id = {s:String}`, { s: site }))[0]?.n
+  (await ch.query<{ n: number }>(`SELECT count() n FROM ${table} WHERE site_id = {s:String}`, { s: site }))[0]
+    ?.n
 
 beforeAll(async () => {
   ch = (await freshEngine()).ch
@@ -16,10 +17,17 @@ afterAll(() => ch.close())
 
 describe('BatchWriter', () => {
   it('writes buffered rows on flush and sums clicks per cell before inserting', async () => {
-    const writer = new BatchWriter(ch, new Metrics(), { flushIntervalMs: 60_000, flushMaxRows: 1000, bufferMaxRows: 100 })
+    const writer = new BatchWriter(ch, new Metrics(), {
+      flushIntervalMs: 60_000,
+      flushMaxRows: 1000,
+      bufferMaxRows: 100,
+    })
     const site = 'sum.test'
     expect(writer.add([eventRow({ site_id: site }), eventRow({ site_id: site })], [])).toBe(true)
-    writer.add([], [clickRow({ site_id: site }), clickRow({ site_id: site }), clickRow({ site_id: site, rage: 1 })])
+    writer.add(
+      [],
+      [clickRow({ site_id: site }), clickRow({ site_id: site }), clickRow({ site_id: site, rage: 1 })],
+    )
     expect(writer.depth()).toBe(4)
     await writer.close()
     expect(await count('events', site)).toBe(2)
@@ -35,7 +43,11 @@ describe('BatchWriter', () => {
 
   it('refuses rows beyond the buffer bound instead of growing', async () => {
     const metrics = new Metrics()
-    const writer = new BatchWriter(ch, metrics, { flushIntervalMs: 60_000, flushMaxRows: 1000, bufferMaxRows: 3 })
+    const writer = new BatchWriter(ch, metrics, {
+      flushIntervalMs: 60_000,
+      flushMaxRows: 1000,
+      bufferMaxRows: 3,
+    })
     const site = 'bound.test'
     expect(writer.add([eventRow({ site_id: site }), eventRow({ site_id: site })], [])).toBe(true)
     expect(writer.add([eventRow({ site_id: site }), eventRow({ site_id: site })], [])).toBe(false)

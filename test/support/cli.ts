@@ -26,7 +26,9 @@ export function cli(args: string[], env: Record<string, string> = {}, input?: st
 }
 
 /** Starts `crumbless serve` and resolves once it prints its URL. */
-export function serveProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+export function serveProcess(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/crumbless.ts', 'serve'], {
       cwd: ROOT,

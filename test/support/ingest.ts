@@ -1,7 +1,6 @@
 /** Helpers to post events the way a browser would. */
 
-export const FIREFOX_UA =
-  'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0'
+export const FIREFOX_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0'
 export const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1'
 
@@ -26,6 +25,10 @@ export function post(url: string, body: unknown, opts: PostOptions = {}): Promis
   })
 }
 
-export function pageview(domain: string, path = '/', over: Record<string, unknown> = {}): Record<string, unknown> {
+export function pageview(
+  domain: string,
+  path = '/',
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { n: 'pageview', u: `https://${domain}${path}`, d: domain, r: null, w: 1280, ...over }
 }
