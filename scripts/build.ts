@@ -1,15 +1,14 @@
 /**
- * `npm run build`: the tracker into `tracker/dist/` and the dashboard into `dashboard/dist/`, which the
- * Node adapter serves under `/js/` and `/ui/`.
+ * `npm run build`: the tracker variants, the dashboard and one bundle per edge runtime,
+ * with their sizes.
  */
 import { buildDashboard } from '../dashboard/build.ts'
+import { buildRuntimes, shown } from './build-runtimes.ts'
 import { buildTracker } from './build-tracker.ts'
 
-const tracker = await buildTracker()
-for (const v of tracker.variants)
-  console.log(`tracker   ${v.file.padEnd(26)}${String(v.gzip).padStart(7)} B gzip`)
-const dashboard = await buildDashboard()
-for (const f of dashboard.files) {
-  console.log(`dashboard ${f.name.padEnd(26)}${String(f.gzip).padStart(7)} B gzip (${f.bytes} B raw)`)
-}
-console.log(`dashboard first load: ${dashboard.firstLoadGzip} B gzip`)
+const { variants } = await buildTracker()
+for (const v of variants)
+  console.log(`tracker ${v.file}: ${v.raw} B raw, ${v.gzip} B gzip -9, ${v.brotli} B brotli`)
+const dash = await buildDashboard()
+console.log(`dashboard: ${dash.files.length} files, first load ${dash.firstLoadGzip} B gzip`)
+for (const r of await buildRuntimes()) console.log(`${r.runtime}: ${shown(r.file)} ${r.bytes} B`)

@@ -1,6 +1,9 @@
 import { startNodeServer } from '../../server/adapters/node.ts'
+import { ensureAssets } from '../assets.ts'
 
 export async function runServe(): Promise<void> {
+  const built = await ensureAssets()
+  if (built.length > 0) console.log(`built ${built.join(' and ')}`)
   const server = await startNodeServer({ env: process.env })
   console.log(`crumbless listening on ${server.url}`)
   const stop = (signal: string) => {
