@@ -1,0 +1,92 @@
+import type { Site } from '../collect/types.ts'
+import type { Ch } from '../store/client.ts'
+import { Binder } from './binder.ts'
+import { eachDay } from './dates.ts'
+import { type Filter, filtersSql } from './filters.ts'
+import type { TimeRange } from './period.ts'
+import { sessionisedDays, sessioniseSql, VISIT_COLUMNS } from './sessions.ts'
+
+/** What one stats query is about: a site, a resolved range, filters, and which days are stored. */
+export interface StatsContext {
+  site: Site
+  range: TimeRange
+  filters: readonly Filter[]
+  /** UTC days of the range whose visits are in `sessions`. */
+  stored: string[]
+  /** UTC days of the range whose visits are computed from `events` now. */
+  live: string[]
+}
+
+/**
+ * Resolves which UTC days of `range` read stored visits and which are sessionised live.
+ *
+ * @example
+ * const ctx = await statsContext(ch, site, toTimeRange(range, site.timezone), filters)
+ */
+export async function statsContext(
+  ch: Ch,
+  site: Site,
+  range: TimeRange,
+  filters: readonly Filter[],
+): Promise<StatsContext> {
+  const done = await sessionisedDays(ch, range.d0, range.d1)
+  const days = eachDay(range.d0, range.d1)
+  return {
+    site,
+    range,
+    filters,
+    stored: days.filter((d) => done.has(d)),
+    live: days.filter((d) => !done.has(d)),
+  }
+}
+
+/** A binder preloaded with the site, range and time zone every query uses. */
+export function binderFor(ctx: StatsContext): Binder {
+  return new Binder({
+    site: ctx.site.domain,
+    tz: ctx.range.tz,
+    from: ctx.range.from,
+    to: ctx.range.to,
+    d0: ctx.range.d0,
+    d1: ctx.range.d1,
+  })
+}
+
+const COLS = VISIT_COLUMNS.join(', ')
+
+/**
+ * Every visit of the site on the range's UTC days (alias it `v`): stored days from `sessions`,
+ * the rest sessionised from `events` by the same SELECT. Not cut to the range, so an event can
+ * always find its visit; visit metrics cut on `started`.
+ */
+export function visitsSql(ctx: StatsContext, b: Binder): string {
+  const parts: string[] = []
+  if (ctx.stored.length > 0) {
+    parts.push(`SELECT ${COLS} FROM sessions
+      WHERE site_id = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND day IN ${b.bind(ctx.stored, 'Array(Date)')}`)
+  }
+  if (ctx.live.length > 0) {
+    const where = `site_id = {site:String} AND toDate(ts) BETWEEN ${b.bind(ctx.live[0], 'Date')}
+      AND ${b.bind(ctx.live[ctx.live.length - 1], 'Date')} AND toDate(ts) IN ${b.bind(ctx.live, 'Array(Date)')}`
+    parts.push(`SELECT ${COLS} FROM (${sessioniseSql(where)})`)
+  }
+  return parts.join('\nUNION ALL\n')
+}
+
+/** The site's events in the range that match the event filters (alias it `e`). */
+export function eventsSql(ctx: StatsContext, b: Binder): string {
+  return `SELECT visitor, ts, name, path, hostname, engaged_ms, scroll_depth, props FROM events AS e
+    WHERE e.site_id = {site:String} AND toDate(e.ts) BETWEEN {d0:Date} AND {d1:Date}
+      AND e.ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND e.ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+      AND ${filtersSql(ctx.filters, 'event', b)}`
+}
+
+/** Events joined to the visit each belongs to: the visitor's latest visit started at or before it. */
+export function eventsWithVisitsSql(ctx: StatsContext, b: Binder): string {
+  return `(${eventsSql(ctx, b)}) AS e
+    ASOF INNER JOIN (${visitsSql(ctx, b)}) AS v ON e.visitor = v.visitor AND e.ts >= v.started`
+}
+
+export function hasScope(ctx: StatsContext, scope: 'event' | 'visit'): boolean {
+  return ctx.filters.some((f) => f.property.scope === scope)
+}
