@@ -60,6 +60,10 @@ describe('crumbless CLI', () => {
       /removed example\.com/,
     )
     expect((await cli(['sites', 'list'], env)).stdout).toMatch(/no sites yet/)
+    const demo = await cli(['demo', '--days', '2', '--visits', '20'], env)
+    expect(demo.code).toBe(0)
+    expect(demo.stdout).toMatch(/demo: [1-9]\d* events for demo\.example over 2 days/)
+    expect((await cli(['sites', 'list'], env)).stdout).toMatch(/demo\.example\tEurope\/Amsterdam/)
     expect((await cli(['nonsense'], env)).stderr).toMatch(/unknown command/)
   })
 
