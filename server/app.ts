@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { readAccess } from './auth/access.ts'
 import { assetRoutes } from './routes/assets.ts'
 import { authApiRoutes } from './routes/auth-api.ts'
 import { dashboardRoutes } from './routes/dashboard.ts'
 import { healthRoutes } from './routes/health.ts'
 import { ingestRoutes } from './routes/ingest.ts'
+import { statsApiRoutes } from './routes/stats-api.ts'
 import type { Services } from './services.ts'
 
 /**
@@ -21,6 +23,7 @@ export function createApp(s: Services): Hono {
   app.route('/', assetRoutes(s))
   // Mount points for later route groups (stats API, auth, dashboard) go here.
   app.route('/', authApiRoutes(s))
+  app.route('/', statsApiRoutes(s, readAccess(s)))
   app.route('/', dashboardRoutes(s))
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))
