@@ -1,5 +1,10 @@
 /** A tiny cookie-keeping HTTP client for the auth integration tests (one per simulated browser). */
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { type Context, Hono } from 'hono'
+import { readAccess } from '../../server/auth/access.ts'
 import { ensureSetupToken } from '../../server/auth/setup.ts'
+import type { Services } from '../../server/services.ts'
 import type { TestServer } from '../support/server.ts'
 
 export interface Reply {
@@ -100,4 +105,23 @@ export async function invite(
     await browser.login(email, password)
   }
   return { browser, userId: r.body.member.userId }
+}
+
+/**
+ * A second HTTP server on the same Services with one route guarded by `readAccess`, standing in
+ * for the Stats API: `/read?site_id=` and `/read/:domain` answer `{ site, principal }`.
+ */
+export async function startReadServer(services: Services): Promise<{ url: string; close(): Promise<void> }> {
+  const app = new Hono()
+  const answer = (c: Context) => c.json({ site: c.get('site').domain, principal: c.get('principal') })
+  app.get('/read', readAccess(services), answer)
+  app.get('/read/:domain', readAccess(services), answer)
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  }
 }
