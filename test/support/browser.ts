@@ -21,7 +21,14 @@ export async function launchBrowser(opts: { args?: string[] } & LaunchOptions = 
   const { args = [], ...rest } = opts
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', HOST_RULES, ...args],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      HOST_RULES,
+      ...args,
+    ],
     ignoreDefaultArgs: ['--disable-back-forward-cache'],
     ...rest,
   })
