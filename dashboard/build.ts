@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -69,12 +69,18 @@ export async function buildDashboard(): Promise<DashboardBuild> {
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
   })
-  rmSync(DIST, { recursive: true, force: true })
   mkdirSync(DIST, { recursive: true })
   const names: Record<string, string> = {}
   const files: BuiltFile[] = []
+  // Test files build in parallel while servers read dist/: every file appears whole (write + rename),
+  // and a hashed name always holds the same bytes.
   const emit = (name: string, bytes: Uint8Array) => {
-    writeFileSync(join(DIST, name), bytes)
+    const path = join(DIST, name)
+    if (!name.startsWith('app.') || !existsSync(path)) {
+      const tmp = join(ROOT, `.dist-${crypto.randomUUID()}.tmp`)
+      writeFileSync(tmp, bytes)
+      renameSync(tmp, path)
+    }
     files.push({ name, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length })
   }
   for (const out of result.outputFiles) {
@@ -88,6 +94,10 @@ export async function buildDashboard(): Promise<DashboardBuild> {
   const enc = new TextEncoder()
   emit('index.html', enc.encode(indexHtml(names.js, names.css)))
   emit('manifest.json', enc.encode(JSON.stringify({ js: names.js, css: names.css })))
+  const keep = new Set(files.map((f) => f.name))
+  for (const old of readdirSync(DIST)) {
+    if (/^app\.[0-9a-f]+\.(js|css)$/.test(old) && !keep.has(old)) rmSync(join(DIST, old), { force: true })
+  }
   const firstLoadGzip = files
     .filter((f) => f.name === 'index.html' || f.name === names.js || f.name === names.css)
     .reduce((sum, f) => sum + f.gzip, 0)

@@ -75,6 +75,7 @@ function Breakdown({
               type="button"
               class="row-name"
               title={`Filter by ${tab.column.toLowerCase()} ${r.value}`}
+              disabled={!r.value}
               onClick={() => onFilter({ property: tab.property, negated: false, value: r.value })}
             >
               {tab.display ? tab.display(r.value) : r.value || '(none)'}

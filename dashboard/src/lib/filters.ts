@@ -39,24 +39,6 @@ export function propertyLabel(property: string): string {
 
 const PROPERTY = /^(visit|event):[a-z_]+(:[^;=!|]+)?$/
 
-/** Splits on `sep` where it is not escaped with a backslash. */
-function splitUnescaped(text: string, sep: string): string[] {
-  const parts: string[] = []
-  let cur = ''
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (ch === '\\' && i + 1 < text.length) {
-      cur += ch + text[i + 1]
-      i++
-    } else if (ch === sep) {
-      parts.push(cur)
-      cur = ''
-    } else cur += ch
-  }
-  parts.push(cur)
-  return parts
-}
-
 /**
  * Parses a filter string; malformed parts are skipped rather than failing the whole view.
  *
@@ -66,27 +48,24 @@ function splitUnescaped(text: string, sep: string): string[] {
 export function parseFilters(text: string | null | undefined): Filter[] {
   if (!text) return []
   const out: Filter[] = []
-  for (const part of splitUnescaped(text, ';')) {
-    const m = /^([^=!]+)(==|!=)(.*)$/s.exec(part)
+  for (const part of text.split(';')) {
+    const m = /^([^=!]+)(==|!=)(.+)$/s.exec(part)
     if (!m || !PROPERTY.test(m[1] ?? '')) continue
-    out.push({
-      property: m[1] as string,
-      negated: m[2] === '!=',
-      value: (m[3] ?? '').replace(/\\([;\\])/g, '$1'),
-    })
+    out.push({ property: m[1] as string, negated: m[2] === '!=', value: (m[3] ?? '').replace(/\\\|/g, '|') })
   }
   return out
 }
 
 /**
- * Serialises filters; `;` and `\` inside values are escaped with a backslash.
+ * Serialises filters the way the Stats API reads them: `|` inside a value is escaped as `\|`; a `;`
+ * (which always separates filters) becomes the one-character wildcard `*`.
  *
  * @example
- * serializeFilters([{ property: 'event:page', negated: true, value: '/a' }]) // 'event:page!=/a'
+ * serializeFilters([{ property: 'event:page', negated: true, value: '/a|b' }]) // 'event:page!=/a\\|b'
  */
 export function serializeFilters(filters: readonly Filter[]): string {
   return filters
-    .map((f) => `${f.property}${f.negated ? '!=' : '=='}${f.value.replace(/([;\\])/g, '\\$1')}`)
+    .map((f) => `${f.property}${f.negated ? '!=' : '=='}${f.value.replace(/\|/g, '\\|').replace(/;/g, '*')}`)
     .join(';')
 }
 

@@ -72,7 +72,7 @@ export function rangeDays(r: DateRange, today: string): [string, string] {
     case '30d':
       return [addDays(ref, -29), ref]
     case 'month':
-      return [`${ref.slice(0, 7)}-01`, monthEnd(ref) < today ? monthEnd(ref) : today]
+      return [`${ref.slice(0, 7)}-01`, monthEnd(ref)]
     case '6mo':
       return [addMonths(ref, -5), monthEnd(ref)]
     case '12mo':
@@ -91,13 +91,9 @@ export function rangeDays(r: DateRange, today: string): [string, string] {
  * previousRange({ period: 'day', date: '2026-01-10' }, '2026-01-10') // { period: 'custom', date: '2026-01-09,2026-01-09' }
  */
 export function previousRange(r: DateRange, today: string): DateRange {
+  // The same rule as the Stats API's compare=previous_period: equally many days, ending the day before.
   const [from, to] = rangeDays(r, today)
   const len = daysBetween(from, to) + 1
-  if (r.period === 'month' || r.period === '6mo' || r.period === '12mo') {
-    const months = r.period === 'month' ? 1 : r.period === '6mo' ? 6 : 12
-    const pFrom = addMonths(from, -months)
-    return { period: 'custom', date: `${pFrom},${addDays(pFrom, len - 1)}` }
-  }
   return { period: 'custom', date: `${addDays(from, -len)},${addDays(from, -1)}` }
 }
 

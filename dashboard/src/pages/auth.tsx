@@ -73,9 +73,9 @@ export function SetupPage({ token }: { token: string }) {
                 name="password"
                 type="password"
                 autocomplete="new-password"
-                minLength={10}
+                minLength={8}
                 required
-                hint="At least 10 characters."
+                hint="At least 8 characters."
               />
             </Form>
           </>
@@ -106,7 +106,7 @@ export function InvitePage({ token }: { token: string }) {
             name="password"
             type="password"
             autocomplete="new-password"
-            minLength={10}
+            minLength={8}
             required
           />
         </Form>
@@ -127,7 +127,8 @@ export function AccountPage({ email }: { email: string }) {
           submit="Change password"
           onSubmit={async (v, form) => {
             setDone(false)
-            await api('/api/auth/password', { method: 'POST', body: v })
+            // Every session ends on a password change; the answer carries the new one.
+            signedIn(await api<AuthAnswer>('/api/auth/password', { method: 'POST', body: v }))
             form.reset()
             setDone(true)
           }}
@@ -144,7 +145,7 @@ export function AccountPage({ email }: { email: string }) {
             name="next"
             type="password"
             autocomplete="new-password"
-            minLength={10}
+            minLength={8}
             required
           />
         </Form>
