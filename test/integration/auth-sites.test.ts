@@ -27,9 +27,9 @@ afterAll(async () => {
 
 /** A GET on the stand-in Stats API route guarded by readAccess, with the browser's cookies. */
 async function read(b: Browser | null, query: string, headers: Record<string, string> = {}) {
-  const cookie =
-    b && b.cookies.size > 0 ? { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}
-  const res = await fetch(`${reader.url}/read${query}`, { headers: { ...cookie, ...headers } })
+  const h: Record<string, string> = { ...headers }
+  if (b && b.cookies.size > 0) h.cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  const res = await fetch(`${reader.url}/read${query}`, { headers: h })
   return { status: res.status, body: await res.json() }
 }
 
