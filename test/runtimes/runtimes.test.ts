@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildRuntimes } from '../../scripts/build-runtimes.ts'
+import { buildRuntimes, type RuntimeBuild, WORKERS_BUDGET_BYTES } from '../../scripts/build-runtimes.ts'
 import { KeyStore } from '../../server/auth/keys.ts'
 import { UserStore } from '../../server/auth/users.ts'
 import type { Ch } from '../../server/store/client.ts'
@@ -56,6 +56,7 @@ let clickhouse: ClickHouseHttp
 let ch: Ch
 let apiKey: string
 let workDir: string
+let builds: RuntimeBuild[]
 const procs = new Map<Name, RuntimeProcess>()
 
 async function start(name: Name, port: number, env: Record<string, string>): Promise<RuntimeProcess> {
@@ -77,9 +78,7 @@ async function start(name: Name, port: number, env: Record<string, string>): Pro
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'crumbless-runtimes-'))
-  const [builds, server] = await Promise.all([buildRuntimes(), spawnClickHouseHttp()])
-  clickhouse = server
-  expect(builds.map((b) => b.runtime)).toEqual(['workers', 'deno', 'bun'])
+  ;[builds, clickhouse] = await Promise.all([buildRuntimes(), spawnClickHouseHttp()])
   ch = await migrateOver(clickhouse.url)
   await new SiteStore(ch, Date.now, 0).save(newSite(SITE))
   const user = await new UserStore(ch, Date.now).create({
@@ -180,6 +179,18 @@ describe.each(CASES)('$name', ({ name, country, geo }) => {
     expect(res.status).toBeLessThan(500)
     expect(res.status).toBe(ref.status)
     expect(await res.json()).toEqual(await ref.json())
+  })
+})
+
+describe('the build', () => {
+  it(`makes one bundle per edge runtime; the Workers one has no node: import, no chdb and stays under ${WORKERS_BUDGET_BYTES} B`, () => {
+    expect(builds.map((b) => b.runtime)).toEqual(['workers', 'deno', 'bun'])
+    const workers = builds[0]!
+    expect(workers.bytes).toBeLessThan(WORKERS_BUDGET_BYTES)
+    const code = readFileSync(workers.file, 'utf8')
+    expect(code).not.toMatch(/["'`]node:[a-z_/]+["'`]/)
+    expect(code).not.toMatch(/chdb/i)
+    expect(code).toMatch(/export\s*\{[^}]*as default/)
   })
 })
 
