@@ -11,7 +11,8 @@ import { check, printTargets, type Section } from './results.ts'
 export interface IngestParams {
   connections: number
   durationS: number
-  warmupS: number
+  /** Requests of the warm-up phase (also sizes the measured phase). */
+  warmupRequests: number
   poolSize: number
   pages: number
   visitors: number
@@ -49,8 +50,13 @@ async function drive(url: string, pool: readonly PooledRequest[], p: IngestParam
       },
     },
   ]
-  const warmup = await autocannon({ url, connections: p.connections, duration: p.warmupS, requests })
-  const result = await autocannon({ url, connections: p.connections, duration: p.durationS, requests })
+  // Fixed request counts (not durations): autocannon then waits for every answer, so no request
+  // is left in flight when a phase ends and each stored row has a counted 202. The warm-up's rate
+  // sizes the measured phase to last about `durationS`.
+  const warmup = await autocannon({ url, connections: p.connections, amount: p.warmupRequests, requests })
+  const rate = warmup.requests.total / Math.max(0.001, warmup.duration)
+  const amount = Math.max(p.connections * 10, Math.round(rate * p.durationS))
+  const result = await autocannon({ url, connections: p.connections, amount, requests })
   return { result, warmup, dropped }
 }
 
@@ -58,7 +64,8 @@ function summary(name: string, l: Load) {
   const r = l.result
   return {
     name,
-    requestsPerSec: Math.round(r.requests.average),
+    requestsPerSec: Math.round(r.requests.total / Math.max(0.001, r.duration)),
+    durationS: r.duration,
     latencyP50Ms: r.latency.p50,
     latencyP99Ms: r.latency.p99,
     latencyMaxMs: r.latency.max,

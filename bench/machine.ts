@@ -1,4 +1,4 @@
-import { cpus, freemem, totalmem } from 'node:os'
+import { cpus, freemem, loadavg, totalmem } from 'node:os'
 
 export interface Machine {
   cores: number
@@ -7,6 +7,8 @@ export interface Machine {
   freeMemoryGb: number
   node: string
   platform: string
+  /** 1-minute load average when the bench started: other work on the machine skews the figures. */
+  load1: number
 }
 
 /**
@@ -24,9 +26,10 @@ export function machine(): Machine {
     freeMemoryGb: Math.round((freemem() / 2 ** 30) * 10) / 10,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    load1: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   }
 }
 
 export function describeMachine(m: Machine): string {
-  return `${m.cores} cores (${m.cpu}), ${m.memoryGb} GB RAM (${m.freeMemoryGb} GB free), Node ${m.node}, ${m.platform}`
+  return `${m.cores} cores (${m.cpu}), ${m.memoryGb} GB RAM (${m.freeMemoryGb} GB free), Node ${m.node}, ${m.platform}, load ${m.load1}`
 }

@@ -53,10 +53,15 @@ export function printTargets(targets: TargetCheck[]): void {
   }
 }
 
+/** Renders a table the way `biome format` lays markdown out (padded columns), so lint stays clean. */
 function renderTable(t: Table): string {
-  const line = (cells: Array<string | number>) =>
-    `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`
-  return [`**${t.title}**`, '', line(t.head), line(t.head.map(() => '---')), ...t.rows.map(line)].join('\n')
+  const cells = [t.head, ...t.rows].map((r) => r.map((c) => String(c).replace(/\|/g, '\\|')))
+  const widths = t.head.map((_, i) => Math.max(3, ...cells.map((r) => (r[i] ?? '').length)))
+  const line = (r: string[]) => `| ${widths.map((w, i) => (r[i] ?? '').padEnd(w)).join(' | ')} |`
+  const [head = [], ...body] = cells
+  return [`**${t.title}**`, '', line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join(
+    '\n',
+  )
 }
 
 function renderSection(name: string, s: Section): string {
@@ -64,7 +69,7 @@ function renderSection(name: string, s: Section): string {
   const parts = [
     `## ${name}`,
     '',
-    `Ran ${s.ranAt} on ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB RAM, Node ${m.node}.`,
+    `Ran ${s.ranAt} on ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB RAM, Node ${m.node}, load average ${m.load1 ?? '?'} at start.`,
     '',
     `Parameters: ${Object.entries(s.params)
       .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)

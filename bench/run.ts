@@ -3,7 +3,7 @@
  * Each bench prints the machine and its parameters, checks the targets of the benchmarks issue
  * and merges its section into bench/results.json and bench/results.md.
  *
- * Flags: --connections N --duration S --warmup S (ingest), --cpu-prof DIR (ingest: profile the server),
+ * Flags: --connections N --duration S --warmup REQUESTS (ingest), --cpu-prof DIR (ingest: profile the server),
  * --events N --runs N --keep DIR --reuse DIR (query), --codecs (query: try alternative codecs).
  */
 import { parseArgs } from 'node:util'
@@ -15,7 +15,7 @@ const { positionals, values } = parseArgs({
   options: {
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '25' },
-    warmup: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '20000' },
     'cpu-prof': { type: 'string' },
     events: { type: 'string', default: '10000000' },
     runs: { type: 'string', default: '15' },
@@ -35,7 +35,7 @@ async function ingest(): Promise<void> {
   const section = await benchIngest({
     connections: int('connections', values.connections),
     durationS: int('duration', values.duration),
-    warmupS: int('warmup', values.warmup),
+    warmupRequests: int('warmup', values.warmup),
     poolSize: 20_000,
     pages: 5_000,
     visitors: 20_000,
