@@ -95,7 +95,8 @@ function eventQuery(ctx: StatsContext, g: Grouping, b: Binder): string {
   const k = keySql(g, 'e', b)
   const { from, where } = eventSource(ctx, g, b, k)
   return `SELECT ${k} AS grp, countIf(e.name = 'pageview') AS pageviews, countIf(e.name != 'engagement') AS events,
-      sumIf(e.engaged_ms, e.name = 'engagement') AS engaged_ms, uniqExactIf(e.visitor, e.name != 'engagement') AS visitors
+      sumIf(e.engaged_ms, e.name = 'engagement') AS engaged_ms, countIf(e.name = 'engagement') AS engagements,
+      uniqExactIf(e.visitor, e.name != 'engagement') AS visitors
     FROM ${from} WHERE ${where.join(' AND ')} GROUP BY grp`
 }
 
@@ -169,6 +170,7 @@ export async function computeGroups(
     r.pageviews = num(row.pageviews)
     r.events = num(row.events)
     r.engagedMs = num(row.engaged_ms)
+    r.engagements = num(row.engagements)
   }
   for (const row of scrollRows) {
     const r = at(String(row.grp))

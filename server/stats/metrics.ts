@@ -25,6 +25,8 @@ export interface Raw {
   pageviews: number
   events: number
   engagedMs: number
+  /** Engagement events: without any, time on page is unknown rather than 0. */
+  engagements: number
   scrollSum: number
   scrollN: number
 }
@@ -39,6 +41,7 @@ export function emptyRaw(): Raw {
     pageviews: 0,
     events: 0,
     engagedMs: 0,
+    engagements: 0,
     scrollSum: 0,
     scrollN: 0,
   }
@@ -96,7 +99,7 @@ export function metricValue(m: Metric, r: Raw): number | null {
     case 'scroll_depth':
       return r.scrollN > 0 ? Math.round(r.scrollSum / r.scrollN) : null
     case 'time_on_page':
-      return r.pageviews > 0 ? Math.round(r.engagedMs / r.pageviews / 1000) : null
+      return r.pageviews > 0 && r.engagements > 0 ? Math.round(r.engagedMs / r.pageviews / 1000) : null
   }
 }
 
