@@ -61,7 +61,7 @@ const procs = new Map<Name, RuntimeProcess>()
 
 async function start(name: Name, port: number, env: Record<string, string>): Promise<RuntimeProcess> {
   const url = `http://127.0.0.1:${port}`
-  const all = { ...env, PORT: String(port) }
+  const all: Record<string, string> = { ...env, PORT: String(port) }
   if (name === 'node')
     return startRuntime(name, BIN('tsx'), ['scripts/crumbless.ts', 'serve'], { env: all, url })
   if (name === 'deno') {
@@ -71,6 +71,7 @@ async function start(name: Name, port: number, env: Record<string, string>): Pro
     })
   }
   if (name === 'bun') return startRuntime(name, BIN('bun'), ['dist/bun/crumbless.js'], { env: all, url })
+  // Workers: the client address is CF-Connecting-IP (no trusted proxy in front); no host or port to bind.
   const { TRUSTED_PROXIES: _none, HOST: _host, PORT: _port, ...vars } = all
   const config = workerdConfig(workDir, join(ROOT, 'dist/workers/crumbless.js'), port, vars)
   return startRuntime(name, BIN('workerd'), ['serve', config], { env: {}, url })
