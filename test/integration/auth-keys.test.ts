@@ -73,7 +73,7 @@ describe('API keys', () => {
     expect(r.body.error).toMatch(message)
   })
 
-  it('read the sites in their scope only, with the user's role there', async () => {
+  it('read the sites in their scope only, with the role of its user there', async () => {
     const { secret } = await newKey(ana, ['a.example'])
     const ok = await read('a.example', `Bearer ${secret}`)
     expect(ok.status).toBe(200)
