@@ -141,18 +141,19 @@ export async function writeKLog(f: Pick<Fixture, 't' | 'clock'>): Promise<void> 
 
 /** Starts the server, registers the sites, writes the logs, and creates an API key for both sites. */
 export async function startFixture(): Promise<Fixture> {
-  const clock = { now: Date.parse('2026-11-16T08:00:00Z') }
+  // Auth tables expire rows by ClickHouse TTL on real time, so the admin and key are made "now".
+  const clock = { now: Date.now() }
   const t = await startTestServer({ now: () => clock.now })
   await t.addSite(SITE, { timezone: 'Europe/Amsterdam' })
   await t.addSite(K_SITE, { timezone: 'UTC', kBreakdown: 2 })
-  const f = { t, clock }
-  await writeLog(f)
-  await t.flush()
-  clock.now = Date.parse('2026-11-20T12:00:00Z')
   const admin = await setupAdmin(t)
   const created = await admin.post('/api/keys', { name: 'stats tests', sites: [SITE, K_SITE] })
   expect(created.status).toBe(201)
   const key = String(created.body.secret)
+  const f = { t, clock }
+  await writeLog(f)
+  await t.flush()
+  clock.now = Date.parse('2026-11-20T12:00:00Z')
   const api: Fixture['api'] = async (path, params = {}, k = key) => {
     const qs = new URLSearchParams({ site_id: SITE, ...params })
     const res = await fetch(`${t.url}${path}?${qs}`, { headers: { authorization: `Bearer ${k}` } })
