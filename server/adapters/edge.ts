@@ -39,14 +39,27 @@ export function openEdgeClickHouse(config: Config, fetchFn?: typeof fetch): Ch {
   if (!config.clickhouseUrl) {
     throw new ConfigError('CLICKHOUSE_URL', 'required on edge runtimes (there is no embedded engine)')
   }
-  const client = createClient({
+  const base = {
     ...clickhouseOptions(config.clickhouseUrl),
-    request_timeout: 10_000,
-    // Workers' fetch has no use for keepalive (the platform pools connections) and some runtimes reject it.
+    // fetch's `keepalive` means "may outlive the page" (and caps bodies at 64 KB in browsers);
+    // connection reuse is the runtime's own business.
     keep_alive: { enabled: false },
     ...(fetchFn ? { fetch: fetchFn } : {}),
-  })
-  const ch = wrapClient(client as unknown as ClickHouseLike)
+  }
+  const open = (timeoutMs: number) =>
+    wrapClient(createClient({ ...base, request_timeout: timeoutMs }) as unknown as ClickHouseLike)
+  const reads = open(30_000)
+  // Four insert attempts of at most 5 s plus backoff stay inside Workers' 30 s waitUntil budget.
+  const writes = open(5_000)
+  const ch: Ch = {
+    query: reads.query,
+    command: reads.command,
+    insert: writes.insert,
+    ping: writes.ping,
+    close: async () => {
+      await Promise.all([reads.close(), writes.close()])
+    },
+  }
   return config.clickhouseCluster ? clusterCh(ch, config.clickhouseCluster) : ch
 }
 

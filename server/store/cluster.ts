@@ -158,3 +158,23 @@ export function clusterCh(ch: Ch, cluster: string): Ch {
     close: () => ch.close(),
   }
 }
+
+/**
+ * The migration transform for the configured cluster (`CLICKHOUSE_CLUSTER`), or the identity.
+ *
+ * @example
+ * await migrate(ch, loadMigrations(), migrationTransform(config.clickhouseCluster))
+ */
+export function migrationTransform(cluster: string | null): (statement: string) => string[] {
+  return cluster ? clusterTransform(cluster) : (statement) => [statement]
+}
+
+/**
+ * `ch` itself without a cluster, {@link clusterCh} with one.
+ *
+ * @example
+ * const ch = withCluster(await openEngine(config), config.clickhouseCluster)
+ */
+export function withCluster(ch: Ch, cluster: string | null): Ch {
+  return cluster ? clusterCh(ch, cluster) : ch
+}

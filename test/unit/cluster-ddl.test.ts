@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openChdb } from '../../server/adapters/chdb.ts'
 import { loadMigrations } from '../../server/adapters/node-engine.ts'
 import type { Ch } from '../../server/store/client.ts'
-import { clusterCh, clusterRewrite, clusterTransform, SHARDING_KEYS } from '../../server/store/cluster.ts'
+import {
+  clusterCh,
+  clusterRewrite,
+  clusterTransform,
+  migrationTransform,
+  SHARDING_KEYS,
+  withCluster,
+} from '../../server/store/cluster.ts'
 import { migrate, splitStatements } from '../../server/store/migrate.ts'
 
 const t = clusterTransform('analytics')
@@ -107,6 +114,47 @@ TTL toDateTime(ts) + toIntervalDay(retention_days)`
     const r = clusterRewrite('analytics')
     const once = r('DELETE FROM clicks WHERE site_id = {d:String}')
     expect(r(once)).toBe(once)
+  })
+})
+
+describe('migrate with CLICKHOUSE_CLUSTER', () => {
+  // No ClickHouse cluster runs here, so this one records what would be sent to it.
+  function recorder(): { ch: Ch; sent: string[] } {
+    const sent: string[] = []
+    const ch: Ch = {
+      query: async <T>() => [] as T[],
+      command: async (sql) => {
+        sent.push(sql)
+      },
+      insert: async () => {},
+      ping: async () => true,
+      close: async () => {},
+    }
+    return { ch, sent }
+  }
+
+  it('creates each _local table before the Distributed table on top of it, everything ON CLUSTER', async () => {
+    const { ch, sent } = recorder()
+    await migrate(withCluster(ch, 'analytics'), loadMigrations(), migrationTransform('analytics'))
+    expect(sent[0]).toMatch(/^CREATE TABLE IF NOT EXISTS schema_migrations ON CLUSTER 'analytics'/)
+    for (const sql of sent) expect(sql).toMatch(/ON CLUSTER 'analytics'/)
+    for (const table of Object.keys(SHARDING_KEYS)) {
+      const local = sent.findIndex((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${table}_local `))
+      const dist = sent.findIndex((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${table} ON CLUSTER`))
+      expect(local).toBeGreaterThanOrEqual(0)
+      expect(dist).toBe(local + 1)
+    }
+  })
+
+  it('sends the runtime deletes of sites and sessions to the shards, and is the identity without a cluster', async () => {
+    const { ch, sent } = recorder()
+    await withCluster(ch, 'analytics').command('ALTER TABLE sessions DELETE WHERE day = {day:Date}')
+    await withCluster(ch, null).command('DELETE FROM events WHERE site_id = {domain:String}')
+    expect(sent).toEqual([
+      "ALTER TABLE sessions_local ON CLUSTER 'analytics' DELETE WHERE day = {day:Date}",
+      'DELETE FROM events WHERE site_id = {domain:String}',
+    ])
+    expect(migrationTransform(null)('CREATE TABLE x (a UInt8) ENGINE = MergeTree ORDER BY a')).toHaveLength(1)
   })
 })
 
