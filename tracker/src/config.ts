@@ -1,13 +1,20 @@
+/**
+ * Loader and config: holds the settings every module reads, decides whether this page is tracked
+ * and starts the features of this build.
+ */
+import { click } from './clicks.ts'
+import { flush, measure, tick } from './engagement.ts'
+import { on } from './guard.ts'
+import { link } from './links.ts'
+import { trackPageviews } from './pageviews.ts'
+
 declare global {
   interface Window {
     Cypress?: unknown
   }
 }
 
-/**
- * Config, held as module variables: they minify to single letters, an object's keys would not.
- * Set once by `configure`.
- */
+// Config lives in module variables: they minify to single letters, an object's keys would not.
 export let domain: string
 export let api: string | URL
 export let hash: boolean
@@ -15,26 +22,40 @@ export let hash: boolean
 export let skip: unknown
 
 /**
- * Stores the config and decides `skip`, returned too: localhost or `file:` unless
- * `local`, browser automation (webdriver, Cypress) unless `automation`.
- * Flags follow `getAttribute`: present (any string) = on, `null` = off.
+ * Configures the tracker and starts every feature of this build, unless the page is skipped:
+ * localhost or `file:` (empty hostname) unless `local`, browser automation (webdriver, Cypress)
+ * unless `automation`. Flags follow `getAttribute`: present (any string) = on, `null` = off.
  *
  * @example
- * const skip = configure('example.com', 'https://stats.example.com/api/event', null, null, null)
+ * start('example.com', 'https://stats.example.com/api/event', null, null, null)
  */
-// `file:` pages have an empty hostname, matched by the last alternative of the local-host pattern.
-export const configure = (
+export const start = (
   d: string,
   a: string | URL,
   h: string | null,
   local: string | null,
   automation: string | null,
-): unknown => {
+): void => {
   domain = d
   api = a
   hash = h != null
   skip =
     (local == null && /^(localhost|127\.|\[::1\]$|$)/.test(location.hostname)) ||
     (automation == null && (navigator.webdriver || window.Cypress))
-  return skip
+  if (!skip) {
+    if (__ENGAGEMENT__) {
+      on('focus', tick)
+      on('blur', tick)
+      on('pagehide', flush)
+      on('scroll', measure)
+    }
+    if (__CLICKS__ || __LINKS__) {
+      on('click', (e: MouseEvent) => {
+        if (__CLICKS__) click(e)
+        if (__LINKS__) link(e)
+      })
+    }
+    if (__LINKS__) on('auxclick', link)
+    trackPageviews()
+  }
 }

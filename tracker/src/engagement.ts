@@ -1,5 +1,4 @@
 import { cells } from './clicks.ts'
-import { on } from './guard.ts'
 import { current } from './pageviews.ts'
 import { send } from './transport.ts'
 
@@ -12,14 +11,25 @@ let depth = 0
 /** Depth in the last engagement event; 0 until the first one, so every page reports its depth once. */
 let sent = 0
 
-/** Closes the running engaged stretch and opens a new one if the page is visible and focused. */
-const tick = () => {
+/**
+ * Closes the running engaged stretch and opens a new one if the page is visible and focused.
+ *
+ * @example
+ * on('focus', tick)
+ */
+export const tick = (): void => {
   if (since) engaged += Date.now() - since
   since = !document.hidden && document.hasFocus() && Date.now()
 }
 
-/** Re-measures the document on every call: pages grow as they load and as they are scrolled. */
-const measure = () => {
+/**
+ * Updates the deepest scroll; re-measures the document on every call, as pages grow while they load
+ * and as they are scrolled.
+ *
+ * @example
+ * on('scroll', measure)
+ */
+export const measure = (): void => {
   depth = Math.max(
     depth,
     Math.min(100, ((scrollY + innerHeight) * 100) / document.documentElement.scrollHeight) | 0,
@@ -43,7 +53,7 @@ export const reset = (): void => {
  * a deeper scroll or clicks.
  *
  * @example
- * on(window, 'pagehide', flush)
+ * on('pagehide', flush)
  */
 export const flush = (): void => {
   tick()
@@ -62,16 +72,3 @@ export const flush = (): void => {
  * on('visibilitychange', visibility)
  */
 export const visibility = (): unknown => (document.hidden ? flush() : tick())
-
-/**
- * Measures engaged time and scroll depth and reports them when the page is left.
- *
- * @example
- * trackEngagement()
- */
-export const trackEngagement = (): void => {
-  on('focus', tick)
-  on('blur', tick)
-  on('pagehide', flush)
-  on('scroll', measure)
-}

@@ -4,9 +4,9 @@
  * every feature on.
  */
 
+import { start } from './config.ts'
 import { track as send } from './events.ts'
 import { safe } from './guard.ts'
-import { start } from './start.ts'
 
 /** Where and how to track. */
 export interface InitOptions {

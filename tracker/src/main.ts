@@ -3,10 +3,11 @@
  * `data-hash`, `data-local` and `data-automation`, starts tracking and replays calls queued by the
  * snippet `window.crumbless = window.crumbless || function () { (crumbless.q = crumbless.q || []).push(arguments) }`.
  */
+
+import { start } from './config.ts'
 import type { EventOptions, Track } from './events.ts'
 import { track } from './events.ts'
 import { safe } from './guard.ts'
-import { start } from './start.ts'
 
 declare global {
   interface Window {
@@ -17,7 +18,8 @@ declare global {
 safe(() => {
   const s = document.currentScript as HTMLScriptElement
   const get = (name: string) => s.getAttribute(`data-${name}`)
-  start(
+  // guarded on its own: whatever breaks while starting, `window.crumbless` must still exist
+  safe(start)(
     get('domain') || location.hostname,
     get('api') || new URL('/api/event', s.src),
     get('hash'),

@@ -6,7 +6,7 @@ import { send } from './transport.ts'
 /** URL of the last pageview: engagement is reported against it, even after the URL has changed. */
 export let current: string | undefined
 /** What makes two URLs the same page (path, plus the fragment in hash mode). */
-let key = ''
+let key: unknown
 /** A pageview is waiting for the page to become visible (prerendered or background tab). */
 let pending: unknown
 
@@ -45,7 +45,7 @@ export const trackPageviews = (): void => {
   on('hashchange', page)
   on('pageshow', (e: PageTransitionEvent) => {
     if (e.persisted) {
-      key = ''
+      key = 0
       page()
     }
   })

@@ -33,7 +33,8 @@ export const send = (n: string, extra?: Extra, done?: () => void): void => {
         n: n.slice(0, 120),
         u: location.href.slice(0, 2000),
         d: domain,
-        r: document.referrer.slice(0, 2000) || null,
+        // '' for none: the collector treats it as null
+        r: document.referrer.slice(0, 2000),
         w: innerWidth,
         h: hash,
       },
