@@ -1,10 +1,13 @@
+import { pbkdf2Async } from '@noble/hashes/pbkdf2.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { base64url, fromBase64url, timingSafeEqual } from './crypto.ts'
 
 /**
  * Password hashing: PBKDF2-HMAC-SHA256 through Web Crypto, 600,000 iterations (OWASP 2023),
  * a 16-byte random salt per password, a 32-byte derived key. The stored string names its
  * parameters (`pbkdf2-sha256$600000$<salt>$<hash>`), so the count can be raised later and
- * old hashes still verify.
+ * old hashes still verify. Runtimes whose Web Crypto caps the count (Cloudflare workerd allows
+ * 100,000) fall back to the same KDF in JS (@noble/hashes), so hashes verify everywhere.
  */
 export const PBKDF2_ITERATIONS = 600_000
 const SALT_BYTES = 16
@@ -13,16 +16,25 @@ const KEY_BITS = 256
 export const MAX_PASSWORD_LENGTH = 256
 export const MIN_PASSWORD_LENGTH = 8
 
+let webCryptoCap = Number.POSITIVE_INFINITY
+
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, [
-    'deriveBits',
-  ])
-  const bits = await crypto.subtle.deriveBits(
-    { name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations },
-    key,
-    KEY_BITS,
-  )
-  return new Uint8Array(bits)
+  const secret = new TextEncoder().encode(password)
+  if (iterations <= webCryptoCap) {
+    try {
+      const key = await crypto.subtle.importKey('raw', secret, 'PBKDF2', false, ['deriveBits'])
+      const bits = await crypto.subtle.deriveBits(
+        { name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations },
+        key,
+        KEY_BITS,
+      )
+      return new Uint8Array(bits)
+    } catch {
+      // The runtime refused this count (workerd); remember, and use the portable implementation.
+      webCryptoCap = iterations - 1
+    }
+  }
+  return pbkdf2Async(sha256, secret, salt, { c: iterations, dkLen: KEY_BITS / 8 })
 }
 
 /**

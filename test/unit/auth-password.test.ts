@@ -43,3 +43,18 @@ describe('password hashing', () => {
     expect(passwordProblem(12345678)).toMatch(/string/)
   })
 })
+
+describe('portable fallback', () => {
+  it('derives the same key as Web Crypto with @noble/hashes (used where Web Crypto caps iterations)', async () => {
+    const { pbkdf2Async } = await import('@noble/hashes/pbkdf2.js')
+    const { sha256 } = await import('@noble/hashes/sha2.js')
+    const { fromBase64url } = await import('../../server/auth/crypto.ts')
+    const stored = await hashPassword('same on every runtime', 2000)
+    const [, , salt = '', hash = ''] = stored.split('$')
+    const js = await pbkdf2Async(sha256, 'same on every runtime', fromBase64url(salt)!, {
+      c: 2000,
+      dkLen: 32,
+    })
+    expect(js).toEqual(fromBase64url(hash))
+  })
+})
