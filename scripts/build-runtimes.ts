@@ -8,8 +8,8 @@
  *
  * The tracker (`tracker/dist/`) and dashboard (`dashboard/dist/`) files are embedded in every bundle
  * as text (or base64 for binary files), since edge runtimes have no filesystem to serve them from.
- * Build those first (`npm run size`, `dashboard/build.ts`); a missing tracker is built here, a
- * missing dashboard is tolerated (the bundle then serves the collector and the API only).
+ * Missing builds are made here first; a dashboard that fails to build is tolerated (the bundle
+ * then serves the collector and the APIs, and app paths answer "not built").
  */
 import {
   copyFileSync,
@@ -190,6 +190,15 @@ export async function buildRuntimes(
   if (!existsSync(join(ROOT, 'tracker/dist/script.js'))) {
     const { buildTracker } = await import('./build-tracker.ts')
     await buildTracker()
+  }
+  if (!existsSync(join(ROOT, 'dashboard/dist/index.html'))) {
+    try {
+      const { buildDashboard } = await import('../dashboard/build.ts')
+      await buildDashboard()
+    } catch (err) {
+      // The collector and the APIs work without it; the app paths then answer "not built".
+      console.warn(`dashboard not bundled: ${(err as Error).message.split('\n')[0]}`)
+    }
   }
   const assets = edgeAssets()
   const builds: RuntimeBuild[] = []

@@ -151,6 +151,20 @@ describe.each(CASES)('$name', ({ name, country, geo }) => {
     expect(await res.text()).toBe(readFileSync(join(ROOT, 'tracker/dist/script.js'), 'utf8'))
   })
 
+  it('serves the dashboard page and its content-hashed script', async () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'dashboard/dist/manifest.json'), 'utf8')) as {
+      js: string
+    }
+    const page = await fetch(`${url(name)}/login`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    expect(await page.text()).toContain(`/ui/${manifest.js}`)
+    const js = await fetch(`${url(name)}/ui/${manifest.js}`)
+    expect(js.status).toBe(200)
+    expect(js.headers.get('cache-control')).toContain('immutable')
+    expect(await js.text()).toBe(readFileSync(join(ROOT, 'dashboard/dist', manifest.js), 'utf8'))
+  })
+
   it(`answers 202 and stores the pageview with its country from ${geo} and a visitor id`, async () => {
     const res = await postEvent(name, pageview(`/on-${name}`))
     expect(res.status).toBe(202)
