@@ -62,13 +62,14 @@ export class SessionStore {
       csrf: randomToken(24),
       expiresAt: now + SESSION_TTL_MS,
     }
-    await this.write(session, now, false)
+    await this.write([session], now, false)
     return { cookie: `${token}.${await this.sign(token)}`, session }
   }
 
-  private async write(session: Session, now: number, revoked: boolean): Promise<void> {
-    await this.ch.insert('auth_sessions', [
-      {
+  private async write(sessions: Session[], now: number, revoked: boolean): Promise<void> {
+    await this.ch.insert(
+      'auth_sessions',
+      sessions.map((session) => ({
         id: session.id,
         user_id: session.userId,
         csrf: session.csrf,
@@ -76,8 +77,8 @@ export class SessionStore {
         expires_at: seconds(session.expiresAt),
         version: nextVersion(now),
         revoked: revoked ? 1 : 0,
-      },
-    ])
+      })),
+    )
   }
 
   /** The live session and its user for a cookie value, or `null`. */
@@ -110,7 +111,7 @@ export class SessionStore {
   }
 
   async revoke(session: Session): Promise<void> {
-    await this.write(session, this.now(), true)
+    await this.write([session], this.now(), true)
     this.cache.delete(session.id)
   }
 
@@ -121,11 +122,10 @@ export class SessionStore {
        WHERE user_id = {userId:String} AND revoked = 0`,
       { userId },
     )
-    const now = this.now()
-    for (const r of rows) {
-      if (r.id === keepId) continue
-      await this.write({ id: r.id, userId, csrf: r.csrf, expiresAt: dateTimeMs(r.expires_at) }, now, true)
-    }
+    const ended = rows
+      .filter((r) => r.id !== keepId)
+      .map((r) => ({ id: r.id, userId, csrf: r.csrf, expiresAt: dateTimeMs(r.expires_at) }))
+    await this.write(ended, this.now(), true)
     this.forgetUser(userId)
   }
 
