@@ -1,5 +1,9 @@
+import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readAccess } from '../../server/auth/access.ts'
 import { sha256Hex } from '../../server/auth/crypto.ts'
+import { KEY_CACHE_MS } from '../../server/auth/keys.ts'
+import { createServices } from '../../server/services.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 import { Browser, invite, setupAdmin, startReadServer } from './auth-support.ts'
 
@@ -125,6 +129,35 @@ describe('API keys', () => {
     expect((await bare.get('/api/sites/b.example', auth)).status).toBe(401)
     expect((await bare.patch('/api/sites/b.example', { name: 'x' }, auth)).status).toBe(401)
     expect((await bare.post('/api/keys', { name: 'x', sites: ['b.example'] }, auth)).status).toBe(401)
+  })
+})
+
+describe('a second instance on the same ClickHouse', () => {
+  it('sees a key revoked elsewhere once its cache entry expires (KEY_CACHE_MS)', async () => {
+    const s = server.server.services
+    let clock = Date.now()
+    const other = createServices({
+      config: s.config,
+      ch: s.ch,
+      now: () => clock,
+      remoteAddr: s.remoteAddr,
+      country: s.country,
+      assets: s.assets,
+      log: s.log,
+      sink: () => s.sink,
+    })
+    const app = new Hono()
+    app.get('/read', readAccess(other), (c) => c.json({ site: c.get('site').domain }))
+    const { key, secret } = await newKey(admin, ['a.example'])
+    const get = () =>
+      app.request('/read?site_id=a.example', { headers: { authorization: `Bearer ${secret}` } })
+    expect((await get()).status).toBe(200)
+    expect((await admin.del(`/api/keys/${key.id}`)).status).toBe(200)
+    // Revoked through the first instance: refused there at once, here after the cache time.
+    expect((await read('a.example', `Bearer ${secret}`)).status).toBe(401)
+    expect((await get()).status).toBe(200)
+    clock += KEY_CACHE_MS
+    expect((await get()).status).toBe(401)
   })
 })
 
