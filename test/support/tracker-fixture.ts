@@ -43,6 +43,8 @@ export interface TrackerFixture {
 /** Options of the tracker `<script>` tag of a fixture page. */
 export interface TagOptions {
   file?: string
+  /** Full script URL, e.g. the real server's `/js/script.js`; default the fixture's own build. */
+  src?: string
   domain?: string
   api?: string
   hash?: boolean
@@ -74,7 +76,7 @@ export function html(opts: TagOptions & { body?: string; style?: string } = {}):
   return `<!doctype html><html><head><meta charset="utf-8"><title>fixture</title>
 <style>body{margin:0;font:16px sans-serif}${opts.style ?? ''}</style>
 ${opts.before ? `<script>${opts.before}</script>` : ''}
-<script defer ${attrs} src="/js/${opts.file ?? 'script.js'}"></script></head>
+<script defer ${attrs} src="${opts.src ?? `/js/${opts.file ?? 'script.js'}`}"></script></head>
 <body>${opts.body ?? ''}</body></html>`
 }
 
