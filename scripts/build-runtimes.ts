@@ -12,12 +12,11 @@
  * then serves the collector and the APIs, and app paths answer "not built").
  */
 import {
-  copyFileSync,
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
-  rmSync,
+  renameSync,
   statSync,
   writeFileSync,
 } from 'node:fs'
@@ -152,40 +151,56 @@ function startEntry(fn: 'startDenoServer' | 'startBunServer', file: string): Bui
   }
 }
 
-async function bundle(runtime: Runtime, opts: BuildOptions, assets: BundledAsset[]): Promise<RuntimeBuild> {
-  const result = await build({
-    ...COMMON,
-    ...opts,
-    plugins: [assetsPlugin(assets)],
-  })
+/** Writes via a temporary name, so a runtime starting meanwhile never reads half a file. */
+function writeAtomic(file: string, bytes: Uint8Array): void {
+  const tmp = `${file}.${process.pid}.tmp`
+  writeFileSync(tmp, bytes)
+  renameSync(tmp, file)
+}
+
+const RUNTIME_OPTIONS: Record<Runtime, BuildOptions> = {
+  workers: { entryPoints: [join(ADAPTERS, 'workers.ts')], conditions: ['workerd', 'worker', 'browser'] },
+  deno: {
+    stdin: startEntry('startDenoServer', 'deno.ts'),
+    conditions: ['deno', 'worker', 'browser'],
+    external: ['node:*'],
+  },
+  bun: {
+    stdin: startEntry('startBunServer', 'bun.ts'),
+    conditions: ['bun', 'worker', 'browser'],
+    external: ['node:*'],
+  },
+}
+
+async function bundle(runtime: Runtime, outDir: string, assets: BundledAsset[]): Promise<RuntimeBuild> {
+  const result = await build({ ...COMMON, ...RUNTIME_OPTIONS[runtime], plugins: [assetsPlugin(assets)] })
   if (runtime === 'workers') assertEdgeClean(result.metafile!)
   const out = result.outputFiles![0]!
-  const dir = join(DIST, runtime)
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir, { recursive: true })
-  const file = join(dir, 'crumbless.js')
-  writeFileSync(file, out.contents)
   if (runtime === 'workers' && out.contents.length > WORKERS_BUDGET_BYTES) {
     throw new Error(`Workers bundle is ${out.contents.length} B, over the ${WORKERS_BUDGET_BYTES} B budget`)
   }
+  const dir = join(outDir, runtime)
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, 'crumbless.js')
+  writeAtomic(file, out.contents)
   if (runtime !== 'workers') {
     const require = createRequire(import.meta.url)
-    copyFileSync(
-      require.resolve(`@ip-location-db/geo-whois-asn-country-mmdb/${MMDB_NAME}`),
-      join(dir, MMDB_NAME),
-    )
+    const mmdb = readFileSync(require.resolve(`@ip-location-db/geo-whois-asn-country-mmdb/${MMDB_NAME}`))
+    const target = join(dir, MMDB_NAME)
+    if (!existsSync(target) || statSync(target).size !== mmdb.length) writeAtomic(target, mmdb)
   }
   return { runtime, file, bytes: statSync(file).size }
 }
 
 /**
- * Bundles every edge runtime; throws when the Workers bundle breaks its rules.
+ * Bundles every edge runtime into `<outDir>/<runtime>/`; throws when the Workers bundle breaks its rules.
  *
  * @example
  * for (const b of await buildRuntimes()) console.log(b.runtime, b.bytes)
  */
 export async function buildRuntimes(
   runtimes: readonly Runtime[] = ['workers', 'deno', 'bun'],
+  outDir = DIST,
 ): Promise<RuntimeBuild[]> {
   if (!existsSync(join(ROOT, 'tracker/dist/script.js'))) {
     const { buildTracker } = await import('./build-tracker.ts')
@@ -202,41 +217,7 @@ export async function buildRuntimes(
   }
   const assets = edgeAssets()
   const builds: RuntimeBuild[] = []
-  for (const runtime of runtimes) {
-    if (runtime === 'workers') {
-      builds.push(
-        await bundle(
-          'workers',
-          { entryPoints: [join(ADAPTERS, 'workers.ts')], conditions: ['workerd', 'worker', 'browser'] },
-          assets,
-        ),
-      )
-    } else if (runtime === 'deno') {
-      builds.push(
-        await bundle(
-          'deno',
-          {
-            stdin: startEntry('startDenoServer', 'deno.ts'),
-            conditions: ['deno', 'worker', 'browser'],
-            external: ['node:*'],
-          },
-          assets,
-        ),
-      )
-    } else {
-      builds.push(
-        await bundle(
-          'bun',
-          {
-            stdin: startEntry('startBunServer', 'bun.ts'),
-            conditions: ['bun', 'worker', 'browser'],
-            external: ['node:*'],
-          },
-          assets,
-        ),
-      )
-    }
-  }
+  for (const runtime of runtimes) builds.push(await bundle(runtime, outDir, assets))
   return builds
 }
 

@@ -57,7 +57,12 @@ let ch: Ch
 let apiKey: string
 let workDir: string
 let builds: RuntimeBuild[]
+/** The built tracker and dashboard as the bundles embed them (read just before bundling). */
+let tracker: string
+let dashboard: { js: string; code: string }
 const procs = new Map<Name, RuntimeProcess>()
+
+const bundleOf = (runtime: Name) => builds.find((b) => b.runtime === runtime)!.file
 
 async function start(name: Name, port: number, env: Record<string, string>): Promise<RuntimeProcess> {
   const url = `http://127.0.0.1:${port}`
@@ -65,21 +70,30 @@ async function start(name: Name, port: number, env: Record<string, string>): Pro
   if (name === 'node')
     return startRuntime(name, BIN('tsx'), ['scripts/crumbless.ts', 'serve'], { env: all, url })
   if (name === 'deno') {
-    return startRuntime(name, BIN('deno'), ['run', '-A', '--no-prompt', 'dist/deno/crumbless.js'], {
+    return startRuntime(name, BIN('deno'), ['run', '-A', '--no-prompt', bundleOf('deno')], {
       env: all,
       url,
     })
   }
-  if (name === 'bun') return startRuntime(name, BIN('bun'), ['dist/bun/crumbless.js'], { env: all, url })
+  if (name === 'bun') return startRuntime(name, BIN('bun'), [bundleOf('bun')], { env: all, url })
   // Workers: the client address is CF-Connecting-IP (no trusted proxy in front); no host or port to bind.
   const { TRUSTED_PROXIES: _none, HOST: _host, PORT: _port, ...vars } = all
-  const config = workerdConfig(workDir, join(ROOT, 'dist/workers/crumbless.js'), port, vars)
+  const config = workerdConfig(workDir, bundleOf('workers'), port, vars)
   return startRuntime(name, BIN('workerd'), ['serve', config], { env: {}, url })
 }
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'crumbless-runtimes-'))
-  ;[builds, clickhouse] = await Promise.all([buildRuntimes(), spawnClickHouseHttp()])
+  // Bundles go to this test's own directory: other test files may be building at the same time.
+  ;[builds, clickhouse] = await Promise.all([
+    buildRuntimes(undefined, join(workDir, 'dist')),
+    spawnClickHouseHttp(),
+  ])
+  tracker = readFileSync(join(ROOT, 'tracker/dist/script.js'), 'utf8')
+  const { js } = JSON.parse(readFileSync(join(ROOT, 'dashboard/dist/manifest.json'), 'utf8')) as {
+    js: string
+  }
+  dashboard = { js, code: readFileSync(join(ROOT, 'dashboard/dist', js), 'utf8') }
   ch = await migrateOver(clickhouse.url)
   await new SiteStore(ch, Date.now, 0).save(newSite(SITE))
   const user = await new UserStore(ch, Date.now).create({
@@ -148,21 +162,18 @@ describe.each(CASES)('$name', ({ name, country, geo }) => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/javascript/)
     expect(res.headers.get('access-control-allow-origin')).toBe('*')
-    expect(await res.text()).toBe(readFileSync(join(ROOT, 'tracker/dist/script.js'), 'utf8'))
+    expect(await res.text()).toBe(tracker)
   })
 
   it('serves the dashboard page and its content-hashed script', async () => {
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'dashboard/dist/manifest.json'), 'utf8')) as {
-      js: string
-    }
     const page = await fetch(`${url(name)}/login`)
     expect(page.status).toBe(200)
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
-    expect(await page.text()).toContain(`/ui/${manifest.js}`)
-    const js = await fetch(`${url(name)}/ui/${manifest.js}`)
+    expect(await page.text()).toContain(`/ui/${dashboard.js}`)
+    const js = await fetch(`${url(name)}/ui/${dashboard.js}`)
     expect(js.status).toBe(200)
     expect(js.headers.get('cache-control')).toContain('immutable')
-    expect(await js.text()).toBe(readFileSync(join(ROOT, 'dashboard/dist', manifest.js), 'utf8'))
+    expect(await js.text()).toBe(dashboard.code)
   })
 
   it(`answers 202 and stores the pageview with its country from ${geo} and a visitor id`, async () => {
