@@ -9,6 +9,7 @@ import { runDemo } from './commands/demo.ts'
 import { runMigrate } from './commands/migrate.ts'
 import { runServe } from './commands/serve.ts'
 import { runSites } from './commands/sites.ts'
+import { runUsers } from './commands/users.ts'
 
 const USAGE = `usage: crumbless <command>
 
@@ -17,12 +18,15 @@ const USAGE = `usage: crumbless <command>
   sites add <domain> [--timezone Z] [--retention-days N]
   sites list
   sites remove <domain> [--yes]           deletes the site and all of its data
-  demo [--days N] [--domain D]            register a demo site and generate traffic`
+  users add <email> [--admin] [--password-stdin]
+  users list | users password <email>
+  demo [--days N] [--visits N] [--domain D]  register a demo site and generate traffic`
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve: runServe,
   migrate: runMigrate,
   sites: runSites,
+  users: runUsers,
   demo: runDemo,
 }
 

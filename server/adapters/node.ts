@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { createApp } from '../app.ts'
+import { ensureSetupToken } from '../auth/setup.ts'
 import { createCountryLookup } from '../collect/geo.ts'
 import { type Config, parseConfig } from '../config.ts'
 import { createServices, type Logger, type Services } from '../services.ts'
+import { sessioniseClosedDays } from '../stats/sessions.ts'
 import type { Ch } from '../store/client.ts'
 import { migrate } from '../store/migrate.ts'
 import { BatchWriter } from '../store/writer.ts'
@@ -92,9 +94,19 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
   const port = (server.address() as AddressInfo).port
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
   const url = `http://${shown}:${port}`
-  const saltTimer = setInterval(() => void services.salts.destroyOld().catch(() => {}), 3_600_000)
+  // Hourly upkeep: destroy salts older than yesterday, store visits of days that have ended.
+  const upkeep = async () => {
+    await services.salts.destroyOld().catch((e: Error) => log.warn(`salt cleanup failed: ${e.message}`))
+    await sessioniseClosedDays(ch, now()).catch((e: Error) => log.warn(`sessionising failed: ${e.message}`))
+  }
+  const saltTimer = setInterval(() => void upkeep(), 3_600_000)
   saltTimer.unref()
   await services.salts.destroyOld()
+  // Sessionising a long backlog can take a while; queries compute missing days live meanwhile.
+  void upkeep()
+  const setupToken = await ensureSetupToken(services)
+  if (setupToken)
+    log.info(`no users yet: create the first admin at ${config.publicUrl}/setup?token=${setupToken}`)
   let closing: Promise<void> | null = null
   const close = () => {
     closing ??= (async () => {
