@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks'
 import simpleheat from 'simpleheat'
 
 /** Sequential viridis stops: readable with every common colour-vision deficiency. */
-const GRADIENT = { 0.2: '#440154', 0.4: '#3b528b', 0.6: '#21918c', 0.8: '#5ec962', 1: '#fde725' }
+const GRADIENT = { 0.1: '#3b528b', 0.4: '#21918c', 0.7: '#5ec962', 1: '#fde725' }
 const RAGE = '#D55E00'
 
 /**
@@ -15,12 +15,15 @@ export function HeatCanvas({
   cells,
   rage,
   showRage,
+  scale,
 }: {
   width: number
   height: number
   cells: Array<[number, number, number]>
   rage: Array<[number, number, number]>
   showRage: boolean
+  /** How much the stage is shrunk on screen; spots stay at least ~12 screen px wide. */
+  scale: number
 }) {
   const heat = useRef<HTMLCanvasElement>(null)
   const rings = useRef<HTMLCanvasElement>(null)
@@ -30,14 +33,14 @@ export function HeatCanvas({
     if (!canvas) return
     const points = cells.map(([x, y, n]): [number, number, number] => [x * cellW + cellW / 2, y + 5, n])
     const max = Math.max(1, ...cells.map((c) => c[2]))
-    const r = Math.max(8, Math.min(24, cellW * 1.1))
+    const r = Math.max(cellW * 1.4, 12 / Math.max(scale, 0.1))
     simpleheat(canvas)
       .data(points)
       .max(max)
-      .radius(r, r * 0.9)
+      .radius(r, r * 0.8)
       .gradient(GRADIENT)
-      .draw(0.15)
-  }, [cells, cellW])
+      .draw(0.35)
+  }, [cells, cellW, scale])
   useEffect(() => {
     const canvas = rings.current
     const ctx = canvas?.getContext('2d')
@@ -50,11 +53,17 @@ export function HeatCanvas({
     ctx.lineWidth = 2.5
     for (const [x, y, n] of rage) {
       ctx.beginPath()
-      ctx.arc(x * cellW + cellW / 2, y + 5, 6 + 14 * Math.sqrt(n / max), 0, Math.PI * 2)
+      ctx.arc(
+        x * cellW + cellW / 2,
+        y + 5,
+        (6 + 14 * Math.sqrt(n / max)) / Math.max(scale, 0.3),
+        0,
+        Math.PI * 2,
+      )
       ctx.fill()
       ctx.stroke()
     }
-  }, [rage, showRage, cellW])
+  }, [rage, showRage, cellW, scale])
   return (
     <>
       <canvas

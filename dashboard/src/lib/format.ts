@@ -57,6 +57,6 @@ export function formatMetric(value: number | null | undefined, kind: MetricKind)
  * formatChange(12.3) // '↑ 12%'
  */
 export function formatChange(change: number): string {
-  if (change === 0) return '〜 0%'
+  if (change === 0) return '± 0%'
   return `${change > 0 ? '↑' : '↓'} ${Math.abs(Math.round(change))}%`
 }

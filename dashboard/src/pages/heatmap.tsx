@@ -205,6 +205,7 @@ export function HeatmapPage({
                   cells={r.cells}
                   rage={r.rage}
                   showRage={showRage}
+                  scale={scale}
                 />
               </div>
             </div>
