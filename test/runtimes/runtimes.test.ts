@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRuntimes, type RuntimeBuild, WORKERS_BUDGET_BYTES } from '../../scripts/build-runtimes.ts'
 import { KeyStore } from '../../server/auth/keys.ts'
+import { hashPassword } from '../../server/auth/password.ts'
 import { UserStore } from '../../server/auth/users.ts'
 import type { Ch } from '../../server/store/client.ts'
 import { newSite, SiteStore } from '../../server/store/sites.ts'
@@ -27,6 +28,8 @@ import {
 const SITE = 'runtimes.example'
 /** A Dutch address in the bundled MMDB database. */
 const IP = '185.107.56.1'
+const EMAIL = 'runtimes@example.com'
+const PASSWORD = 'correct horse battery staple'
 
 type Name = 'node' | 'workers' | 'deno' | 'bun'
 
@@ -97,8 +100,8 @@ beforeAll(async () => {
   ch = await migrateOver(clickhouse.url)
   await new SiteStore(ch, Date.now, 0).save(newSite(SITE))
   const user = await new UserStore(ch, Date.now).create({
-    email: 'runtimes@example.com',
-    passwordHash: 'unused',
+    email: EMAIL,
+    passwordHash: await hashPassword(PASSWORD),
     isAdmin: true,
   })
   apiKey = (await new KeyStore(ch, Date.now).create(user.id, 'runtime tests', [SITE])).secret
@@ -197,6 +200,23 @@ describe.each(CASES)('$name', ({ name, country, geo }) => {
     })
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ results: { pageviews: { value: 1 } } })
+  })
+
+  it('logs in to the dashboard API and is recognised by its session cookie', async () => {
+    const c = CASES.find((x) => x.name === name)!
+    const login = await fetch(`${url(name)}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...c.client },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    })
+    expect(login.status).toBe(200)
+    const cookie = login.headers.getSetCookie().find((h) => h.startsWith('crumbless_session='))
+    expect(cookie).toMatch(/HttpOnly/i)
+    const me = await fetch(`${url(name)}/api/auth/me`, {
+      headers: { cookie: cookie!.split(';')[0]!, ...c.client },
+    })
+    expect(me.status).toBe(200)
+    expect(await me.json()).toMatchObject({ user: { email: EMAIL } })
   })
 
   it.each(BAD)('refuses $what with the same status and error as Node', async ({ body }) => {
