@@ -35,6 +35,8 @@ export interface TrackerFixture {
   page(path: string, html: string): void
   /** Waits until `count` events match `pred` (polling); returns the matches. */
   waitFor(pred: (e: Received) => boolean, count?: number, timeoutMs?: number): Promise<Received[]>
+  /** Where this fixture's tracker build lives (`script*.js`, `esm/index.js`, `esm/index.d.ts`). */
+  dist: string
   /** Cookies the browser sent to the fixture with any request (there must never be one). */
   cookieHeaders: string[]
   close(): Promise<void>
@@ -115,9 +117,9 @@ export async function startTrackerFixture(): Promise<TrackerFixture> {
       })
       return
     }
-    if (path.startsWith('/js/')) {
+    if (path.startsWith('/js/') || path.startsWith('/static/')) {
       try {
-        const js = readFileSync(join(dist, path.slice(4)))
+        const js = readFileSync(join(dist, path.replace(/^\/(js|static)\//, '')))
         res.writeHead(200, { 'content-type': 'application/javascript' }).end(js)
       } catch {
         res.writeHead(404).end()
@@ -138,6 +140,7 @@ export async function startTrackerFixture(): Promise<TrackerFixture> {
   return {
     url: (host = 'example.test') => `http://${host}:${port}`,
     events,
+    dist,
     cookieHeaders,
     page: (path, body) => {
       pages.set(path, body)
