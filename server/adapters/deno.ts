@@ -112,8 +112,13 @@ export async function startDenoServer(
     })()
     return closing
   }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    Deno.addSignalListener(signal, () => void close().then(() => Deno.exit(0)))
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    try {
+      Deno.addSignalListener(signal, () => void close().then(() => Deno.exit(0)))
+    } catch {
+      // Deno Deploy has no process signals; the platform stops isolates itself.
+    }
+  }
   log.info(`crumbless listening on ${url}`)
   return { url, services, close }
 }

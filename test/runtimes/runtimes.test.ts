@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRuntimes, type RuntimeBuild, WORKERS_BUDGET_BYTES } from '../../scripts/build-runtimes.ts'
 import { KeyStore } from '../../server/auth/keys.ts'
@@ -73,10 +73,22 @@ async function start(name: Name, port: number, env: Record<string, string>): Pro
   if (name === 'node')
     return startRuntime(name, BIN('tsx'), ['scripts/crumbless.ts', 'serve'], { env: all, url })
   if (name === 'deno') {
-    return startRuntime(name, BIN('deno'), ['run', '-A', '--no-prompt', bundleOf('deno')], {
-      env: all,
-      url,
-    })
+    return startRuntime(
+      name,
+      BIN('deno'),
+      [
+        'run',
+        '--no-prompt',
+        '--allow-net',
+        '--allow-env',
+        `--allow-read=${dirname(bundleOf('deno'))}`,
+        bundleOf('deno'),
+      ],
+      {
+        env: all,
+        url,
+      },
+    )
   }
   if (name === 'bun') return startRuntime(name, BIN('bun'), [bundleOf('bun')], { env: all, url })
   // Workers: the client address is CF-Connecting-IP (no trusted proxy in front); no host or port to bind.
