@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type NodeServer, startNodeServer } from '../../server/adapters/node.ts'
 import { ensureSetupToken } from '../../server/auth/setup.ts'
-import { ROOT } from '../support/cli.ts'
+import { cli } from '../support/cli.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'crumbless-users-'))
 let server: NodeServer | undefined
@@ -15,26 +14,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-const RUNNER = "import { runUsers } from './scripts/commands/users.ts'; await runUsers(process.argv.slice(1))"
-
-/** Runs the `users` sub-command in a real process (stdin is a pipe, not a terminal). */
-function users(
-  args: string[],
-  input?: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', RUNNER, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.stdin.end(input ?? '')
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+/** Runs `crumbless users ...` as a real process (stdin is a pipe, not a terminal). */
+const users = (args: string[], input = '') => cli(['users', ...args], { DATA_DIR: dataDir }, input)
 
 describe('crumbless users', () => {
   it('adds the first admin with a password from stdin', async () => {
