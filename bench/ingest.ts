@@ -18,6 +18,8 @@ export interface IngestParams {
   visitors: number
   /** Write a V8 CPU profile of the crumbless child into this directory. */
   cpuProfDir: string | null
+  /** Also run the bare app with the ingest route's middleware (cors, bodyLimit, header reads). */
+  diagnose: boolean
 }
 
 export const DOMAIN = 'bench.example'
@@ -91,15 +93,21 @@ async function countStored(dataDir: string): Promise<{ events: number; clickCell
   }
 }
 
-async function runBare(pool: readonly PooledRequest[], p: IngestParams) {
+async function runBare(pool: readonly PooledRequest[], p: IngestParams, middleware = false) {
   const port = await freePort()
-  const child = startNode(['bench/bare-server.ts'], { PORT: String(port) })
+  const child = startNode(['bench/bare-server.ts'], {
+    PORT: String(port),
+    BARE_MIDDLEWARE: middleware ? '1' : '0',
+  })
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health`, child)
     const mem = watchMemory(child.pid)
     const load = await drive(`http://127.0.0.1:${port}`, pool, p)
     mem.stop()
-    return { ...summary('bare Hono', load), peakRssMb: mem.peakMb() }
+    return {
+      ...summary(middleware ? 'bare Hono + cors/bodyLimit' : 'bare Hono', load),
+      peakRssMb: mem.peakMb(),
+    }
   } finally {
     await stop(child)
   }
@@ -167,6 +175,12 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
   console.log(
     `  bare: ${bare.requestsPerSec} req/s, p50 ${bare.latencyP50Ms} ms, p99 ${bare.latencyP99Ms} ms`,
   )
+  const withMiddleware = p.diagnose ? await runBare(pool, p, true) : null
+  if (withMiddleware) {
+    console.log(
+      `  bare + middleware: ${withMiddleware.requestsPerSec} req/s, p99 ${withMiddleware.latencyP99Ms} ms`,
+    )
+  }
   const crumbless = await runCrumbless(pool, p)
   console.log(
     `  crumbless: ${crumbless.requestsPerSec} req/s, p50 ${crumbless.latencyP50Ms} ms, p99 ${crumbless.latencyP99Ms} ms, ` +
@@ -196,7 +210,7 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
     ranAt: new Date().toISOString(),
     machine: m,
     params: { ...p, loadGenerator: 'autocannon 9 (in the bench process)' },
-    figures: { bare: bareFig, crumbless, ratio },
+    figures: { bare: bareFig, bareWithMiddleware: withMiddleware, crumbless, ratio },
     tables: [
       {
         title: 'Ingest throughput (same load, same run)',

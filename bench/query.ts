@@ -13,6 +13,7 @@ import { peakRssMb, rssMb } from './proc.ts'
 import { check, percentile, printTargets, type Section, type Table, type TargetCheck } from './results.ts'
 import { seedEvents } from './seed.ts'
 import { columnSizes, tableSize, tryVariants } from './storage.ts'
+import { createTracer, sqlShape } from './trace.ts'
 
 export interface QueryParams {
   events: number
@@ -90,6 +91,46 @@ async function call(base: string, key: string, c: StatsCall): Promise<number> {
 const round = (n: number) => Math.round(n * 10) / 10
 
 /**
+ * Per overview call, the SQL statements it ran with their median time, slowest first, and the
+ * `EXPLAIN indexes = 1` of the slowest, so a slow call points at its statement.
+ */
+async function slowStatements(server: NodeServer, log: ReturnType<typeof createTracer>['log']) {
+  const byLabel = new Map<string, Map<string, { ms: number[]; params: Record<string, unknown> }>>()
+  for (const q of log) {
+    const stmts = byLabel.get(q.label) ?? new Map()
+    byLabel.set(q.label, stmts)
+    const s = stmts.get(q.sql) ?? { ms: [], params: q.params }
+    s.ms.push(q.ms)
+    stmts.set(q.sql, s)
+  }
+  const out = []
+  for (const [label, stmts] of byLabel) {
+    const list = [...stmts.entries()]
+      .map(([sql, s]) => ({ sql, params: s.params, p50: round(percentile(s.ms, 50)), shape: sqlShape(sql) }))
+      .sort((a, b) => b.p50 - a.p50)
+    const slowest = list[0]
+    let explain: string[] = []
+    if (slowest?.sql.trimStart().toUpperCase().startsWith('SELECT')) {
+      try {
+        const rows = await server.ch.query<{ explain: string }>(
+          `EXPLAIN indexes = 1 ${slowest.sql}`,
+          slowest.params,
+        )
+        explain = rows.map((r) => r.explain)
+      } catch (err) {
+        explain = [`EXPLAIN failed: ${(err as Error).message.split('\n')[0]}`]
+      }
+    }
+    out.push({
+      call: label,
+      statements: list.map(({ params: _p, ...rest }) => rest),
+      explainSlowest: explain,
+    })
+  }
+  return out
+}
+
+/**
  * Query bench: seeds `events` rows over 30 days in a fresh data dir, sessionises closed days as
  * the server does, merges, measures storage, then times every overview call of the Stats API
  * (p50/p95 over `runs`) and the overview fired in parallel.
@@ -103,8 +144,10 @@ export async function benchQuery(p: QueryParams): Promise<Section> {
   console.log(`  params: ${JSON.stringify(p)}`)
   const dataDir = p.reuseDir ?? p.keepDir ?? mkdtempSync(join(tmpdir(), 'crumbless-bench-query-'))
   const fresh = !p.reuseDir || !existsSync(join(dataDir, 'chdb'))
+  const tracer = createTracer()
   const server = await startNodeServer({
     env: { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', API_KEY_RATE_LIMIT: '0' },
+    wrapCh: tracer.wrap,
   })
   const { ch, services } = server
   const notes: string[] = []
@@ -174,8 +217,10 @@ export async function benchQuery(p: QueryParams): Promise<Section> {
     try {
       for (const c of calls) {
         await call(stats.url, key, c) // warm-up: first-use caches, parsed query plans
+        tracer.setLabel(c.name)
         const times: number[] = []
         for (let i = 0; i < p.runs; i++) times.push(await call(stats.url, key, c))
+        tracer.setLabel('')
         const row = {
           name: c.name,
           p50: round(percentile(times, 50)),
@@ -197,6 +242,7 @@ export async function benchQuery(p: QueryParams): Promise<Section> {
         everything.push((await timed(() => Promise.all(calls.map((c) => call(stats.url, key, c)))))[1])
       }
       figures.perCall = perCall
+      figures.statements = await slowStatements(server, tracer.log)
       figures.parallelOverview = {
         calls: onLoad.map((c) => c.name),
         p50: round(percentile(parallel, 50)),
@@ -263,6 +309,16 @@ export async function benchQuery(p: QueryParams): Promise<Section> {
             '',
           ],
         ],
+      },
+      {
+        title: 'Slowest SQL statement of each call (median ms; full SQL and EXPLAIN in results.json)',
+        head: ['call', 'statements', 'slowest ms', 'slowest statement'],
+        rows: (figures.statements as Awaited<ReturnType<typeof slowStatements>>).map((x) => [
+          x.call,
+          x.statements.length,
+          x.statements[0]?.p50 ?? '',
+          x.statements[0]?.shape ?? '',
+        ]),
       },
       {
         title: 'Storage (after OPTIMIZE TABLE events FINAL)',

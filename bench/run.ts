@@ -4,6 +4,7 @@
  * and merges its section into bench/results.json and bench/results.md.
  *
  * Flags: --connections N --duration S --warmup REQUESTS (ingest), --cpu-prof DIR (ingest: profile the server),
+ * --diagnose (ingest: also the bare app with the ingest middleware),
  * --events N --runs N --keep DIR --reuse DIR (query), --codecs (query: try alternative codecs).
  */
 import { parseArgs } from 'node:util'
@@ -22,6 +23,7 @@ const { positionals, values } = parseArgs({
     keep: { type: 'string' },
     reuse: { type: 'string' },
     codecs: { type: 'boolean', default: false },
+    diagnose: { type: 'boolean', default: false },
   },
 })
 
@@ -40,6 +42,7 @@ async function ingest(): Promise<void> {
     pages: 5_000,
     visitors: 20_000,
     cpuProfDir: values['cpu-prof'] ?? null,
+    diagnose: values.diagnose ?? false,
   })
   saveSection('ingest', section)
 }
