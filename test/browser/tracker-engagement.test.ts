@@ -19,7 +19,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const VISIBILITY = `let hidden = false
 Object.defineProperty(document, 'hidden', { get: () => hidden })
 Object.defineProperty(document, 'visibilityState', { get: () => (hidden ? 'hidden' : 'visible') })
-window.setHidden = (h) => { hidden = h; document.dispatchEvent(new Event('visibilitychange')) }`
+window.setHidden = (h) => { hidden = h; document.dispatchEvent(new Event('visibilitychange')) }
+let focused = true
+document.hasFocus = () => focused
+window.setFocused = (f) => { focused = f; window.dispatchEvent(new FocusEvent(f ? 'focus' : 'blur')) }`
+const setFocused = (f: boolean) =>
+  page.evaluate((v) => (window as unknown as { setFocused: (f: boolean) => void }).setFocused(v), f)
 const setHidden = (h: boolean) =>
   page.evaluate((v) => (window as unknown as { setHidden: (h: boolean) => void }).setHidden(v), h)
 
@@ -98,6 +103,24 @@ describe('engaged time', () => {
     // 2 s hidden are not in it
     expect(second!.e).toBeGreaterThanOrEqual(left - shownAt - 300)
     expect(second!.e).toBeLessThanOrEqual(left - shownAt + 1000)
+  })
+
+  it('does not count time while the window has lost focus', async () => {
+    const start = await open('/tall')
+    await sleep(1000)
+    const blurredAt = Date.now()
+    await setFocused(false)
+    await sleep(2000)
+    const focusedAt = Date.now()
+    await setFocused(true)
+    await sleep(1000)
+    const left = Date.now()
+    await page.goto(`${fx.url()}/away`)
+    const [eng] = await fx.waitFor(isEngagement)
+    const visibleAndFocused = blurredAt - start + (left - focusedAt)
+    expect(eng!.e).toBeGreaterThanOrEqual(visibleAndFocused - 300)
+    // the 2 s without focus would push it well past this
+    expect(eng!.e).toBeLessThanOrEqual(visibleAndFocused + 1000)
   })
 
   it('sends nothing when there is nothing new since the last engagement event', async () => {
