@@ -159,6 +159,43 @@ describe('dashboard access in a real browser', () => {
     expect(await page.locator('.site-card', { hasText: SPARE }).count()).toBe(0)
   })
 
+  it('serves the app with a strict CSP and no caching, and hashed assets for a year', async () => {
+    const res = await fetch(`${server.url}/sites/${DOMAIN}`)
+    expect(res.status).toBe(200)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).toContain("style-src 'self'")
+    expect(csp).toContain("connect-src 'self'")
+    expect(csp).not.toContain('unsafe-inline')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    const html = await res.text()
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
+    const js = /src="(\/ui\/app\.[0-9a-f]+\.js)"/.exec(html)?.[1] ?? ''
+    const asset = await fetch(`${server.url}${js}`)
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect((await fetch(`${server.url}/ui/app.0000000000.js`)).status).toBe(404)
+  })
+
+  it('shows a readable error for an unknown site and the live page behind the heatmap when framing is on', async () => {
+    // Unwatched page: the 404 and the framed page (not served in the test) are expected failures.
+    const p = await owner.newPage()
+    await p.goto(`${server.url}/sites/missing.test`)
+    expect(await p.getByRole('alert').textContent()).toMatch(/site/i)
+    expect(await p.locator('body').textContent()).not.toMatch(/at \w+ \(|Error:/)
+    await p.goto(`${server.url}/sites/${DOMAIN}/settings`)
+    await p.getByLabel(/Allow framing/).check()
+    await p.getByRole('button', { name: 'Save settings' }).click()
+    await p.getByText('Saved.').waitFor()
+    await p.goto(`${server.url}/sites/${DOMAIN}/heatmap?page=/pricing&period=7d`)
+    const frame = p.locator('iframe.heat-frame')
+    await frame.waitFor({ state: 'attached' })
+    expect(await frame.getAttribute('src')).toBe(`https://${DOMAIN}/pricing`)
+    expect(await frame.getAttribute('sandbox')).toBe('allow-same-origin')
+    expect(Number(await p.getByTestId('heat-canvas').getAttribute('data-cells'))).toBeGreaterThan(0)
+    await p.close()
+  })
+
   it('reports no console errors or dialogs on any screen', () => {
     expect(watched.flatMap((w) => w.errors)).toEqual([])
     expect(watched.flatMap((w) => w.dialogs)).toEqual([])

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks'
 import uPlot from 'uplot'
 import { formatMetric, type MetricKind } from '../lib/format.ts'
+import { useColorScheme } from '../lib/hooks.ts'
 import type { Interval } from '../lib/period.ts'
 
 function cssVar(name: string, fallback: string): string {
@@ -36,6 +37,8 @@ export interface ChartProps {
 /** The time series: current period solid, previous period faint and dashed when comparing. */
 export function Chart({ labels, values, previous, kind, name, interval }: ChartProps) {
   const box = useRef<HTMLDivElement>(null)
+  // Colours come from CSS variables, so the chart is redrawn when the system switches dark mode.
+  const scheme = useColorScheme()
   useEffect(() => {
     const el = box.current
     if (!el) return
@@ -94,6 +97,6 @@ export function Chart({ labels, values, previous, kind, name, interval }: ChartP
       ro.disconnect()
       plot.destroy()
     }
-  }, [labels, values, previous, kind, name, interval])
+  }, [labels, values, previous, kind, name, interval, scheme])
   return <div class="chart" ref={box} role="img" aria-label={`${name} over time`} />
 }

@@ -10,11 +10,14 @@ export function Form({
   submit,
   children,
   class: cls = 'form',
+  danger = false,
 }: {
   onSubmit: (values: Record<string, string>, form: HTMLFormElement) => Promise<void>
   submit: string
   children: ComponentChildren
   class?: string
+  /** Styles the submit button as destructive. */
+  danger?: boolean
 }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
@@ -46,7 +49,7 @@ export function Form({
         </p>
       )}
       <div class="form-actions">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
+        <button type="submit" class={danger ? 'btn btn-destructive' : 'btn btn-primary'} disabled={busy}>
           {busy ? 'Working…' : submit}
         </button>
       </div>

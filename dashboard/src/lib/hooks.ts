@@ -40,6 +40,21 @@ export function useAsync<T>(key: string | null, load: (signal: AbortSignal) => P
   return { data: state.data, error: state.error, loading: state.loading, reload }
 }
 
+const darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null
+
+/** `dark` or `light` as the system says; re-renders when the user switches. */
+export function useColorScheme(): 'dark' | 'light' {
+  const query = darkQuery
+  const [dark, setDark] = useState(query?.matches ?? false)
+  useEffect(() => {
+    if (!query) return
+    const update = () => setDark(query.matches)
+    query.addEventListener('change', update)
+    return () => query.removeEventListener('change', update)
+  }, [query])
+  return dark ? 'dark' : 'light'
+}
+
 /**
  * Calls `fn` every `ms` while mounted (and once at once).
  *

@@ -13,7 +13,15 @@ function when(t: string | number): string {
     : d.toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' })
 }
 
-function RemoveButton({ label, onRemove }: { label: string; onRemove: () => Promise<unknown> }) {
+function RemoveButton({
+  label,
+  onRemove,
+  text = 'Remove',
+}: {
+  label: string
+  onRemove: () => Promise<unknown>
+  text?: string
+}) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   return (
@@ -34,7 +42,7 @@ function RemoveButton({ label, onRemove }: { label: string; onRemove: () => Prom
           }
         }}
       >
-        {busy ? '…' : 'Remove'}
+        {busy ? '…' : text}
       </button>
       {error && <span class="form-error">{error}</span>}
     </>
@@ -63,6 +71,7 @@ export function SharesSection({ domain }: { domain: string }) {
               <CopyButton text={s.url} />
               <RemoveButton
                 label="Revoke shared link"
+                text="Revoke"
                 onRemove={async () => {
                   await api(`${path}/${encodeURIComponent(s.id)}`, { method: 'DELETE' })
                   list.reload()
@@ -165,6 +174,7 @@ export function KeysSection({ domain }: { domain: string }) {
               <span class="muted small">{when(k.createdAt)}</span>
               <RemoveButton
                 label={`Revoke key ${k.name}`}
+                text="Revoke"
                 onRemove={async () => {
                   await api(`/api/keys/${encodeURIComponent(k.id)}`, { method: 'DELETE' })
                   list.reload()

@@ -112,6 +112,7 @@ function DeleteSection({ domain }: { domain: string }) {
       <p>This deletes the site and all its stats. It cannot be undone.</p>
       <Form
         submit="Delete site and all data"
+        danger
         onSubmit={async (v) => {
           if (v.confirm !== domain) throw new Error(`Type ${domain} to confirm.`)
           await api(`/api/sites/${encodeURIComponent(domain)}`, {
