@@ -12,7 +12,7 @@ import { type Config, parseConfig } from '../config.ts'
 import { createServices, type Services } from '../services.ts'
 import { BatchWriter } from '../store/writer.ts'
 import { bundledAssets } from './bundled-assets.ts'
-import { edgeLogger, openEdgeClickHouse, trustedCountry } from './edge.ts'
+import { edgeLogger, openEdgeClickHouse, trustedCountry, upkeep } from './edge.ts'
 
 interface BunServer {
   port: number
@@ -89,8 +89,8 @@ export async function startBunServer(
     fetch: (req, srv) => app.fetch(req, srv),
   })
   const url = `http://${server.hostname}:${server.port}`
-  const saltTimer = setInterval(() => void services.salts.destroyOld().catch(() => {}), 3_600_000)
-  void services.salts.destroyOld().catch(() => {})
+  const saltTimer = setInterval(() => void upkeep(services), 3_600_000)
+  void upkeep(services)
   let closing: Promise<void> | null = null
   const close = () => {
     closing ??= (async () => {

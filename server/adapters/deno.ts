@@ -13,7 +13,7 @@ import { type Config, parseConfig } from '../config.ts'
 import { createServices, type Services } from '../services.ts'
 import { AsyncInsertSink } from '../store/async-insert-sink.ts'
 import { bundledAssets } from './bundled-assets.ts'
-import { edgeLogger, openEdgeClickHouse, trustedCountry } from './edge.ts'
+import { edgeLogger, openEdgeClickHouse, trustedCountry, upkeep } from './edge.ts'
 
 interface DenoAddr {
   hostname: string
@@ -100,8 +100,8 @@ export async function startDenoServer(
   )
   const addr = await ready
   const url = `http://${addr.hostname}:${addr.port}`
-  const saltTimer = setInterval(() => void services.salts.destroyOld().catch(() => {}), 3_600_000)
-  void services.salts.destroyOld().catch(() => {})
+  const saltTimer = setInterval(() => void upkeep(services), 3_600_000)
+  void upkeep(services)
   let closing: Promise<void> | null = null
   const close = () => {
     closing ??= (async () => {

@@ -11,7 +11,7 @@ import { parseConfig } from '../config.ts'
 import { createServices, type Services } from '../services.ts'
 import { AsyncInsertSink } from '../store/async-insert-sink.ts'
 import { bundledAssets } from './bundled-assets.ts'
-import { edgeLogger, openEdgeClickHouse, stringEnv } from './edge.ts'
+import { edgeLogger, openEdgeClickHouse, stringEnv, upkeep } from './edge.ts'
 
 type Env = Record<string, unknown>
 
@@ -82,10 +82,9 @@ const worker = {
       claim(inst, ctx)
     }
   },
-  /** Cron trigger (hourly in wrangler.toml.example): destroys salts older than yesterday. */
+  /** Cron trigger (hourly in wrangler.toml.example): salts older than yesterday, visits of ended days. */
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
-    const inst = init(env)
-    ctx.waitUntil(inst.services.salts.destroyOld())
+    ctx.waitUntil(upkeep(init(env).services))
   },
 }
 
