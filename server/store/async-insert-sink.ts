@@ -37,8 +37,11 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  *
  * Unlike the Node {@link BatchWriter}, this sink holds rows only for the few seconds of its
  * retries: an edge isolate may be frozen or evicted at any time after the response, so there
- * is nowhere durable to keep a buffer. A ClickHouse outage longer than the retry window
- * (about 1.4 s by default, within Workers' 30 s `waitUntil` budget) loses the events of that window.
+ * is nowhere durable to keep a buffer. A ClickHouse outage longer than the retry window (4 attempts,
+ * 1.4 s of backoff plus the request timeouts; the edge client keeps the whole inside Workers' 30 s
+ * `waitUntil` budget) loses the events that arrive during it; they are counted as
+ * `crumbless_events_dropped_total{reason="insert-failed"}`. Where losing them is not acceptable, run
+ * the collector on Node or Bun, whose batching writer buffers up to `BUFFER_MAX_ROWS` and then answers 503.
  *
  * @example
  * const sink = new AsyncInsertSink(ch, metrics, { waitUntil: (p) => ctx.waitUntil(p), maxInFlightRows: 10_000 })
