@@ -41,7 +41,6 @@ function NotFound() {
 /** Screens that need a logged-in user. */
 function Private({ path }: { path: string }) {
   const session = useSession()
-  const { query } = useLocation()
   useEffect(() => {
     if (session.status === 'unknown') void refreshSession()
     if (session.status === 'out') navigate(`/login?next=${encodeURIComponent(path + location.search)}`, true)
@@ -56,7 +55,6 @@ function Private({ path }: { path: string }) {
     const tab = (m[2] ?? 'dashboard') as 'dashboard' | 'heatmap' | 'settings'
     return <SitePage key={domain} domain={domain} tab={tab} />
   }
-  void query
   return <NotFound />
 }
 

@@ -87,29 +87,42 @@ export function SetupPage({ token }: { token: string }) {
 
 /** An invited member sets a password through the one-time invite link. */
 export function InvitePage({ token }: { token: string }) {
+  const path = `/api/invite/${encodeURIComponent(token)}`
+  const invite = useAsync(path, (signal) => api<{ email: string }>(path, { signal }))
   return (
     <Layout title="Accept invite">
       <section class="card card-narrow">
         <h1>Join crumbless</h1>
-        <p class="muted">Choose a password for your account.</p>
-        <Form
-          submit="Set password"
-          onSubmit={async (v) => {
-            signedIn(
-              await api<AuthAnswer>(`/api/invite/${encodeURIComponent(token)}`, { method: 'POST', body: v }),
-            )
-            navigate('/sites', true)
-          }}
-        >
-          <Field
-            label="Password"
-            name="password"
-            type="password"
-            autocomplete="new-password"
-            minLength={8}
-            required
-          />
-        </Form>
+        {invite.loading && <Loading compact />}
+        {invite.error && <ErrorBox error={invite.error} />}
+        {invite.data && (
+          <p class="muted">
+            Choose a password for <strong>{invite.data.email}</strong>.
+          </p>
+        )}
+        {invite.data && (
+          <Form
+            submit="Set password"
+            onSubmit={async (v) => {
+              signedIn(
+                await api<AuthAnswer>(`/api/invite/${encodeURIComponent(token)}`, {
+                  method: 'POST',
+                  body: v,
+                }),
+              )
+              navigate('/sites', true)
+            }}
+          >
+            <Field
+              label="Password"
+              name="password"
+              type="password"
+              autocomplete="new-password"
+              minLength={8}
+              required
+            />
+          </Form>
+        )}
       </section>
     </Layout>
   )
