@@ -140,10 +140,17 @@ export function clusterTransform(cluster: string): (statement: string) => string
 }
 
 /**
+ * Reads on a cluster: a JOIN or IN between two Distributed reads of `events` runs shard-locally.
+ * That is correct because events are sharded by visitor, so both sides of a per-visitor join
+ * live on the same shard; ClickHouse's default (`deny`) would refuse such queries.
+ */
+export const CLUSTER_READ_SETTINGS: Settings = { distributed_product_mode: 'local' }
+
+/**
  * A {@link Ch} whose `command` sends the app's runtime mutations (`DELETE FROM events ...`,
  * `ALTER TABLE sessions DELETE ...`) to the `_local` tables of every shard, because ClickHouse
- * cannot delete through a `Distributed` table. Reads and inserts pass through: they use the
- * Distributed tables under the original names.
+ * cannot delete through a `Distributed` table. Reads (with {@link CLUSTER_READ_SETTINGS}) and
+ * inserts use the Distributed tables under the original names.
  *
  * @example
  * const ch = config.clickhouseCluster ? clusterCh(engine, config.clickhouseCluster) : engine
@@ -151,7 +158,8 @@ export function clusterTransform(cluster: string): (statement: string) => string
 export function clusterCh(ch: Ch, cluster: string): Ch {
   const rewrite = clusterRewrite(cluster)
   return {
-    query: <T>(sql: string, params?: Params, settings?: Settings) => ch.query<T>(sql, params, settings),
+    query: <T>(sql: string, params?: Params, settings?: Settings) =>
+      ch.query<T>(sql, params, { ...CLUSTER_READ_SETTINGS, ...settings }),
     command: (sql, params, settings) => ch.command(rewrite(sql), params, settings),
     insert: (table, rows, settings) => ch.insert(table, rows, settings),
     ping: () => ch.ping(),

@@ -119,10 +119,14 @@ TTL toDateTime(ts) + toIntervalDay(retention_days)`
 
 describe('migrate with CLICKHOUSE_CLUSTER', () => {
   // No ClickHouse cluster runs here, so this one records what would be sent to it.
-  function recorder(): { ch: Ch; sent: string[] } {
+  function recorder(): { ch: Ch; sent: string[]; readSettings: unknown[] } {
     const sent: string[] = []
+    const readSettings: unknown[] = []
     const ch: Ch = {
-      query: async <T>() => [] as T[],
+      query: async <T>(_sql: string, _params?: unknown, settings?: unknown) => {
+        readSettings.push(settings)
+        return [] as T[]
+      },
       command: async (sql) => {
         sent.push(sql)
       },
@@ -130,7 +134,7 @@ describe('migrate with CLICKHOUSE_CLUSTER', () => {
       ping: async () => true,
       close: async () => {},
     }
-    return { ch, sent }
+    return { ch, sent, readSettings }
   }
 
   it('creates each _local table before the Distributed table on top of it, everything ON CLUSTER', async () => {
@@ -155,6 +159,12 @@ describe('migrate with CLICKHOUSE_CLUSTER', () => {
       'DELETE FROM events WHERE site_id = {domain:String}',
     ])
     expect(migrationTransform(null)('CREATE TABLE x (a UInt8) ENGINE = MergeTree ORDER BY a')).toHaveLength(1)
+  })
+
+  it('lets per-visitor joins of two Distributed reads run shard-locally', async () => {
+    const { ch, readSettings } = recorder()
+    await withCluster(ch, 'analytics').query('SELECT 1', {}, { max_threads: 2 })
+    expect(readSettings).toEqual([{ distributed_product_mode: 'local', max_threads: 2 }])
   })
 })
 
