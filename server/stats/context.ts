@@ -2,7 +2,7 @@ import type { Site } from '../collect/types.ts'
 import type { Ch } from '../store/client.ts'
 import { Binder } from './binder.ts'
 import { eachDay } from './dates.ts'
-import { type Filter, filtersSql } from './filters.ts'
+import { type Filter, filtersSql, isEventFilter, isPerVisitorFilter, isVisitOnlyFilter } from './filters.ts'
 import type { TimeRange } from './period.ts'
 import { sessionisedDays, sessioniseSql, VISIT_COLUMNS } from './sessions.ts'
 
@@ -73,20 +73,38 @@ export function visitsSql(ctx: StatsContext, b: Binder): string {
   return parts.join('\nUNION ALL\n')
 }
 
-/** The site's events in the range that match the event filters (alias it `e`). */
-export function eventsSql(ctx: StatsContext, b: Binder): string {
-  return `SELECT visitor, ts, name, path, hostname, engaged_ms, scroll_depth, props FROM events AS e
+/**
+ * The site's events in the range that match the event filters (alias it `e`); with
+ * `perVisitor`, also the visit filters that events answer themselves (country, device, ...).
+ */
+export function eventsSql(ctx: StatsContext, b: Binder, perVisitor = false): string {
+  const visitSide = perVisitor ? ` AND ${filtersSql(ctx.filters, isPerVisitorFilter, b, 'e')}` : ''
+  return `SELECT visitor, ts, name, path, hostname, engaged_ms, scroll_depth, props, country, device, browser,
+      browser_version, os, os_version
+    FROM events AS e
     WHERE e.site_id = {site:String} AND toDate(e.ts) BETWEEN {d0:Date} AND {d1:Date}
       AND e.ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND e.ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-      AND ${filtersSql(ctx.filters, 'event', b)}`
+      AND ${filtersSql(ctx.filters, isEventFilter, b)}${visitSide}`
 }
 
-/** Events joined to the visit each belongs to: the visitor's latest visit started at or before it. */
-export function eventsWithVisitsSql(ctx: StatsContext, b: Binder): string {
-  return `(${eventsSql(ctx, b)}) AS e
-    ASOF INNER JOIN (${visitsSql(ctx, b)}) AS v ON e.visitor = v.visitor AND e.ts >= v.started`
+/**
+ * Each visitor's visits that pass the visit-only filters, as one array of
+ * `(started ms, ended ms, ...extra)` per visitor (alias it `vs`). Joined on the visitor, it
+ * places an event in its visit by time: every event of a visit lies in `[started, ended]`.
+ * A hash join on this (smaller) side replaces an ASOF join against every visit.
+ */
+export function visitSpansSql(ctx: StatsContext, b: Binder, extra: readonly string[] = []): string {
+  const tuple = ['toUnixTimestamp64Milli(v.started)', 'toUnixTimestamp64Milli(v.ended)', ...extra].join(', ')
+  return `SELECT v.visitor AS visitor, groupArray((${tuple})) AS spans
+    FROM (${visitsSql(ctx, b)}) AS v
+    WHERE ${filtersSql(ctx.filters, isVisitOnlyFilter, b)}
+    GROUP BY visitor`
 }
 
-export function hasScope(ctx: StatsContext, scope: 'event' | 'visit'): boolean {
-  return ctx.filters.some((f) => f.property.scope === scope)
+/** The span of `vs.spans` that holds event `e` (a zero tuple when none does). */
+export const SPAN_OF_EVENT = 'arrayFirst(s -> toUnixTimestamp64Milli(e.ts) BETWEEN s.1 AND s.2, vs.spans)'
+export const EVENT_IN_SPAN = 'arrayExists(s -> toUnixTimestamp64Milli(e.ts) BETWEEN s.1 AND s.2, vs.spans)'
+
+export function hasFilter(ctx: StatsContext, pick: (f: Filter) => boolean): boolean {
+  return ctx.filters.some(pick)
 }

@@ -2,16 +2,18 @@ import type { Ch } from '../store/client.ts'
 import type { Binder } from './binder.ts'
 import {
   binderFor,
+  EVENT_IN_SPAN,
   eventsSql,
-  eventsWithVisitsSql,
-  hasScope,
+  hasFilter,
+  SPAN_OF_EVENT,
   type StatsContext,
+  visitSpansSql,
   visitsSql,
 } from './context.ts'
-import { filtersSql } from './filters.ts'
+import { filtersSql, isEventFilter, isVisitFilter, isVisitOnlyFilter } from './filters.ts'
 import { emptyRaw, type Metric, type Raw } from './metrics.ts'
 import type { Interval } from './period.ts'
-import type { PropertyDef } from './properties.ts'
+import { type PropertyDef, propertyDef } from './properties.ts'
 
 /** How rows are grouped: one total, time buckets in the site's zone, or a property's values. */
 export type Grouping =
@@ -33,68 +35,96 @@ export function timeBucketSql(col: string, interval: Interval): string {
   }
 }
 
-function keySql(g: Grouping, side: 'v' | 'e', b: Binder): string {
-  if (g.kind === 'total') return "''"
-  if (g.kind === 'time') return timeBucketSql(side === 'v' ? 'v.started' : 'e.ts', g.interval)
-  return g.def.sql((k) => b.bind(k, 'String'))
-}
+const bindKey = (b: Binder) => (k: string) => b.bind(k, 'String')
+const MS = (col: string) => `toUnixTimestamp64Milli(${col})`
+const IS_BOUNCE = 'v.pageviews <= 1 AND v.interactions = 0'
+const DURATION = `${MS('v.ended')} - ${MS('v.started')}`
 
-const VISIT_AGGS = `count() AS visits, countIf(v.pageviews <= 1 AND v.interactions = 0) AS bounces,
-  sum(toUnixTimestamp64Milli(v.ended) - toUnixTimestamp64Milli(v.started)) AS duration,
-  sum(v.pageviews) AS visit_pageviews`
+const VISIT_AGGS = `uniqExact(v.visitor) AS visitors, count() AS visits, countIf(${IS_BOUNCE}) AS bounces,
+  sum(${DURATION}) AS duration, sum(v.pageviews) AS visit_pageviews`
+
+/** Visit metrics of `event:page` follow Plausible: they describe visits that entered on the page. */
+const ENTRY_PAGE = propertyDef('visit:entry_page', 'property')
 
 /**
- * Visit sums per group. Visits count where they start; with event filters only visits that
- * contain a matching (non-engagement) event count. Grouped by an event property, a visit counts
- * once for every value its events carry, exactly as the filter `property==value` would count it.
+ * Visit sums grouped by the visit's start (time), a visit property, or nothing. Visits count
+ * where they start; with event filters, only visits holding a matching (non-engagement) event.
  */
 function visitQuery(ctx: StatsContext, g: Grouping, b: Binder): string {
-  const visitFilters = filtersSql(ctx.filters, 'visit', b)
-  if (g.kind === 'property' && g.def.scope === 'event') {
-    const k = keySql(g, 'e', b)
-    return `SELECT grp, count() AS visits, countIf(bounce) AS bounces, sum(dur) AS duration, sum(pv) AS visit_pageviews
-      FROM (
-        SELECT ${k} AS grp, e.visitor AS vis, v.started AS vs, any(v.pageviews <= 1 AND v.interactions = 0) AS bounce,
-          any(toUnixTimestamp64Milli(v.ended) - toUnixTimestamp64Milli(v.started)) AS dur, any(v.pageviews) AS pv
-        FROM ${eventsWithVisitsSql(ctx, b)}
-        WHERE e.name != 'engagement' AND ${visitFilters}
-        GROUP BY grp, vis, vs
-      ) GROUP BY grp`
-  }
-  const k = keySql(g, 'v', b)
+  const k =
+    g.kind === 'total'
+      ? "''"
+      : g.kind === 'time'
+        ? timeBucketSql('v.started', g.interval)
+        : g.def.sql(bindKey(b))
   const where = [
     "v.started >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')",
     "v.started < fromUnixTimestamp64Milli({to:Int64}, 'UTC')",
-    visitFilters,
+    filtersSql(ctx.filters, isVisitFilter, b),
   ]
   if (g.kind === 'property' && g.def.skipEmpty) where.push(`${k} != ''`)
-  if (hasScope(ctx, 'event')) {
-    where.push(`(v.visitor, v.started) IN (SELECT e.visitor, v.started FROM ${eventsWithVisitsSql(ctx, b)}
-      WHERE e.name != 'engagement')`)
+  let join = ''
+  if (hasFilter(ctx, isEventFilter)) {
+    join = `INNER JOIN (SELECT e.visitor AS visitor, groupArray(${MS('e.ts')}) AS hits FROM (${eventsSql(ctx, b)}) AS e
+      WHERE e.name != 'engagement' GROUP BY visitor) AS m ON v.visitor = m.visitor`
+    where.push(`arrayExists(x -> x BETWEEN ${MS('v.started')} AND ${MS('v.ended')}, m.hits)`)
   }
-  return `SELECT ${k} AS grp, uniqExact(v.visitor) AS visitors, ${VISIT_AGGS}
-    FROM (${visitsSql(ctx, b)}) AS v WHERE ${where.join(' AND ')} GROUP BY grp`
+  return `SELECT ${k} AS grp, ${VISIT_AGGS}
+    FROM (${visitsSql(ctx, b)}) AS v ${join}
+    WHERE ${where.join(' AND ')} GROUP BY grp`
 }
 
-/** FROM and WHERE for event sums: joined to visits only when a visit filter or grouping needs it. */
+/**
+ * Visit sums per value of an event property (name, hostname, custom prop): a visit counts once
+ * for every value its events carry, as the filter `property==value` would count it.
+ */
+function visitsByEventValueQuery(ctx: StatsContext, def: PropertyDef, b: Binder): string {
+  const spans = visitSpansSql(ctx, b, [`toUInt8(${IS_BOUNCE})`, DURATION, 'v.pageviews'])
+  return `SELECT grp, count() AS visits, sum(bounce) AS bounces, sum(dur) AS duration, sum(pv) AS visit_pageviews
+    FROM (
+      SELECT grp, vis, vstart, any(b) AS bounce, any(d) AS dur, any(p) AS pv
+      FROM (
+        SELECT ${def.sql(bindKey(b))} AS grp, e.visitor AS vis, ${SPAN_OF_EVENT} AS span,
+          span.1 AS vstart, span.3 AS b, span.4 AS d, span.5 AS p
+        FROM (${eventsSql(ctx, b, true)}) AS e INNER JOIN (${spans}) AS vs ON e.visitor = vs.visitor
+        WHERE e.name != 'engagement' AND ${EVENT_IN_SPAN}
+      ) GROUP BY grp, vis, vstart
+    ) GROUP BY grp`
+}
+
+/**
+ * FROM and WHERE for event sums. Per-visitor visit filters read the event's own columns; the
+ * others (source, UTM, entry/exit page) place each event in a matching visit by time.
+ */
 function eventSource(
   ctx: StatsContext,
   g: Grouping,
   b: Binder,
-  k: string,
-): { from: string; where: string[] } {
-  const needVisits = hasScope(ctx, 'visit') || (g.kind === 'property' && g.def.scope === 'visit')
-  const from = needVisits ? eventsWithVisitsSql(ctx, b) : `(${eventsSql(ctx, b)}) AS e`
-  const where = needVisits ? [filtersSql(ctx.filters, 'visit', b)] : ['1']
+): { from: string; key: string; where: string[] } {
+  const byVisitOnly = g.kind === 'property' && g.def.scope === 'visit' && !g.def.perVisitor
+  const needSpans = hasFilter(ctx, isVisitOnlyFilter) || byVisitOnly
+  let key: string
+  if (g.kind === 'total') key = "''"
+  else if (g.kind === 'time') key = timeBucketSql('e.ts', g.interval)
+  else if (byVisitOnly) key = `${SPAN_OF_EVENT}.3`
+  else key = g.def.sql(bindKey(b), 'e')
+  const events = `(${eventsSql(ctx, b, true)}) AS e`
+  const where: string[] = []
+  let from = events
+  if (needSpans) {
+    const extra = byVisitOnly && g.kind === 'property' ? [g.def.sql(bindKey(b))] : ["''"]
+    from = `${events} INNER JOIN (${visitSpansSql(ctx, b, extra)}) AS vs ON e.visitor = vs.visitor`
+    where.push(EVENT_IN_SPAN)
+  }
   if (g.kind === 'property' && g.def.name === 'event:name') where.push("e.name != 'engagement'")
-  if (g.kind === 'property' && g.def.skipEmpty) where.push(`${k} != ''`)
-  return { from, where }
+  if (g.kind === 'property' && g.def.skipEmpty) where.push(`${key} != ''`)
+  if (where.length === 0) where.push('1')
+  return { from, key, where }
 }
 
 function eventQuery(ctx: StatsContext, g: Grouping, b: Binder): string {
-  const k = keySql(g, 'e', b)
-  const { from, where } = eventSource(ctx, g, b, k)
-  return `SELECT ${k} AS grp, countIf(e.name = 'pageview') AS pageviews, countIf(e.name != 'engagement') AS events,
+  const { from, key, where } = eventSource(ctx, g, b)
+  return `SELECT ${key} AS grp, countIf(e.name = 'pageview') AS pageviews, countIf(e.name != 'engagement') AS events,
       sumIf(e.engaged_ms, e.name = 'engagement') AS engaged_ms, countIf(e.name = 'engagement') AS engagements,
       uniqExactIf(e.visitor, e.name != 'engagement') AS visitors
     FROM ${from} WHERE ${where.join(' AND ')} GROUP BY grp`
@@ -102,10 +132,9 @@ function eventQuery(ctx: StatsContext, g: Grouping, b: Binder): string {
 
 /** Scroll depth: the deepest engagement report per visitor (a visitor id is one day) and page. */
 function scrollQuery(ctx: StatsContext, g: Grouping, b: Binder): string {
-  const k = keySql(g, 'e', b)
-  const { from, where } = eventSource(ctx, g, b, k)
+  const { from, key, where } = eventSource(ctx, g, b)
   return `SELECT grp, sum(m) AS scroll_sum, count() AS scroll_n FROM (
-      SELECT ${k} AS grp, e.visitor AS vis, e.path AS pth, max(e.scroll_depth) AS m
+      SELECT ${key} AS grp, e.visitor AS vis, e.path AS pth, max(e.scroll_depth) AS m
       FROM ${from} WHERE e.name = 'engagement' AND ${where.join(' AND ')} GROUP BY grp, vis, pth
     ) GROUP BY grp`
 }
@@ -138,15 +167,24 @@ export async function computeGroups(
   const needVisit = metrics.some((m) => VISIT_METRICS.includes(m)) || (wantsVisitors && !eventProp)
   const needEvent = metrics.some((m) => EVENT_METRICS.includes(m)) || (wantsVisitors && eventProp)
   const needScroll = metrics.includes('scroll_depth')
-  const run = (build: (c: StatsContext, g: Grouping, b: Binder) => string) => {
+  const run = (build: (b: Binder) => string) => {
     const b = binderFor(ctx)
-    const sql = build(ctx, g, b)
+    const sql = build(b)
     return ch.query<Row>(sql, b.params)
   }
+  const visitBuild = (b: Binder) => {
+    if (g.kind === 'property' && g.def.name === 'event:page') {
+      return visitQuery(ctx, { kind: 'property', def: ENTRY_PAGE }, b)
+    }
+    return g.kind === 'property' && g.def.scope === 'event'
+      ? visitsByEventValueQuery(ctx, g.def, b)
+      : visitQuery(ctx, g, b)
+  }
+  const none = Promise.resolve([] as Row[])
   const [visitRows, eventRows, scrollRows] = await Promise.all([
-    needVisit ? run(visitQuery) : Promise.resolve([]),
-    needEvent ? run(eventQuery) : Promise.resolve([]),
-    needScroll ? run(scrollQuery) : Promise.resolve([]),
+    needVisit ? run(visitBuild) : none,
+    needEvent ? run((b) => eventQuery(ctx, g, b)) : none,
+    needScroll ? run((b) => scrollQuery(ctx, g, b)) : none,
   ])
   const out = new Map<string, Raw>()
   const at = (k: string) => {

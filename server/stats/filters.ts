@@ -94,14 +94,31 @@ function matchOne(expr: string, value: string, op: FilterOp, b: Binder): string 
 }
 
 /** The SQL condition of one filter; its values are bound, never spliced. */
-export function filterSql(f: Filter, b: Binder): string {
-  const expr = f.property.sql((k) => b.bind(k, 'String'))
+export function filterSql(f: Filter, b: Binder, alias?: string): string {
+  const expr = f.property.sql((k) => b.bind(k, 'String'), alias)
   const any = f.values.map((v) => matchOne(expr, v, f.op, b)).join(' OR ')
   return f.op === 'is_not' || f.op === 'contains_not' ? `NOT (${any})` : `(${any})`
 }
 
-/** The conjunction of the filters of one scope, or `1` when there are none. */
-export function filtersSql(filters: readonly Filter[], scope: 'event' | 'visit', b: Binder): string {
-  const own = filters.filter((f) => f.property.scope === scope)
-  return own.length === 0 ? '1' : own.map((f) => filterSql(f, b)).join(' AND ')
+/**
+ * The conjunction of the filters that `pick` selects, or `1` when there are none. `alias` is
+ * the relation visit properties are read from (`v`, or `e` for per-visitor properties).
+ */
+export function filtersSql(
+  filters: readonly Filter[],
+  pick: (f: Filter) => boolean,
+  b: Binder,
+  alias?: string,
+): string {
+  const own = filters.filter(pick)
+  return own.length === 0 ? '1' : own.map((f) => filterSql(f, b, alias)).join(' AND ')
 }
+
+export const isEventFilter = (f: Filter): boolean => f.property.scope === 'event'
+export const isVisitFilter = (f: Filter): boolean => f.property.scope === 'visit'
+/** Visit filters that events can answer themselves (see `PropertyDef.perVisitor`). */
+export const isPerVisitorFilter = (f: Filter): boolean =>
+  f.property.scope === 'visit' && f.property.perVisitor
+/** Visit filters that need the visit: entry/exit page, source, referrer, UTM tags. */
+export const isVisitOnlyFilter = (f: Filter): boolean =>
+  f.property.scope === 'visit' && !f.property.perVisitor

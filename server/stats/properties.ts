@@ -11,23 +11,60 @@ export interface PropertyDef {
   scope: 'event' | 'visit'
   /** The key of this property in breakdown results (`page`, `source`, or the custom prop key). */
   key: string
-  sql: (bindKey: (k: string) => string) => string
+  /** The expression; visit properties read `alias` (default `v`), event properties always `e`. */
+  sql: (bindKey: (k: string) => string, alias?: string) => string
   /** Breakdowns leave out rows without a value (Plausible omits visits without UTM tags). */
   skipEmpty: boolean
+  /**
+   * The same for every event of a visitor id: country comes from the IP and device, browser and
+   * OS from the user agent, and both are inputs of the id. Such visit properties can be read
+   * from the events themselves, which saves joining events to visits.
+   */
+  perVisitor: boolean
 }
 
 const notSet = (col: string) => `if(${col} = '', '(not set)', ${col})`
 
+const PER_VISITOR = new Set(['country', 'device', 'browser', 'browser_version', 'os', 'os_version'])
+
 function visit(key: string, expr: (col: string) => string = notSet, skipEmpty = false): PropertyDef {
-  return { name: `visit:${key}`, scope: 'visit', key, sql: () => expr(`v.${key}`), skipEmpty }
+  return {
+    name: `visit:${key}`,
+    scope: 'visit',
+    key,
+    sql: (_bind, alias = 'v') => expr(`${alias}.${key}`),
+    skipEmpty,
+    perVisitor: PER_VISITOR.has(key),
+  }
 }
 
 const plain = (col: string) => col
 
 const PROPERTIES: readonly PropertyDef[] = [
-  { name: 'event:page', scope: 'event', key: 'page', sql: () => 'e.path', skipEmpty: false },
-  { name: 'event:name', scope: 'event', key: 'name', sql: () => 'e.name', skipEmpty: false },
-  { name: 'event:hostname', scope: 'event', key: 'hostname', sql: () => 'e.hostname', skipEmpty: false },
+  {
+    name: 'event:page',
+    scope: 'event',
+    key: 'page',
+    sql: () => 'e.path',
+    skipEmpty: false,
+    perVisitor: false,
+  },
+  {
+    name: 'event:name',
+    scope: 'event',
+    key: 'name',
+    sql: () => 'e.name',
+    skipEmpty: false,
+    perVisitor: false,
+  },
+  {
+    name: 'event:hostname',
+    scope: 'event',
+    key: 'hostname',
+    sql: () => 'e.hostname',
+    skipEmpty: false,
+    perVisitor: false,
+  },
   visit('entry_page', plain, true),
   visit('exit_page', plain, true),
   visit('source', (c) => `if(${c} = '', 'Direct / None', ${c})`),
@@ -77,6 +114,7 @@ export function propertyDef(name: string, param: string): PropertyDef {
         return `if(mapContains(e.props, ${k}), e.props[${k}], '(none)')`
       },
       skipEmpty: false,
+      perVisitor: false,
     }
   }
   throw new ParamError(param, `${excerpt(name)} is not one of ${PROPERTY_NAMES.join(', ')}`)

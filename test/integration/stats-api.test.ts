@@ -86,6 +86,24 @@ function checks(mode: 'live' | 'stored') {
       { page: '/blog/post-2', time_on_page: 20, scroll_depth: 100 },
       { page: '/', time_on_page: null, scroll_depth: null },
     ])
+    // Visit metrics of pages describe the visits that entered there (as Plausible's do).
+    expect(await bd('event:page', 'visits,bounce_rate')).toEqual([
+      { page: '/', visits: 2, bounce_rate: 50 },
+      { page: '/blog/post-2', visits: 1, bounce_rate: 0 },
+      { page: '/pricing', visits: 1, bounce_rate: 100 },
+      { page: '/blog/post-1', visits: 0, bounce_rate: 0 },
+    ])
+    // Other event properties: the visits that hold an event with that value.
+    expect(await bd('event:name', 'visits,bounce_rate,visit_duration')).toEqual([
+      { name: 'pageview', visits: 4, bounce_rate: 50, visit_duration: 128 },
+      { name: 'Outbound', visits: 1, bounce_rate: 100, visit_duration: 300 },
+      { name: 'Signup', visits: 1, bounce_rate: 0, visit_duration: 60 },
+    ])
+    expect(await bd('visit:source', 'pageviews,events')).toEqual([
+      { source: 'Direct / None', pageviews: 2, events: 3 },
+      { source: 'Google', pageviews: 2, events: 2 },
+      { source: 'Newsletter', pageviews: 1, events: 2 },
+    ])
     expect(await bd('visit:source', 'visitors,visits,bounce_rate,visit_duration')).toEqual([
       { source: 'Direct / None', visitors: 2, visits: 2, bounce_rate: 100, visit_duration: 165 },
       { source: 'Google', visitors: 1, visits: 1, bounce_rate: 0, visit_duration: 120 },
