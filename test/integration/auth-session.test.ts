@@ -58,6 +58,8 @@ describe('first admin through the one-time setup token', () => {
   })
 })
 
+// Each login runs the full KDF (600,000 PBKDF2 rounds): the limit tests make dozens, so they get
+// room for a loaded machine.
 describe('login, me, logout', () => {
   it('sets an HttpOnly, SameSite=Lax, expiring session cookie (Secure only on https)', async () => {
     const b = new Browser(server.url)
@@ -143,7 +145,7 @@ describe('login, me, logout', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
     // Another account from a fresh client is not affected.
     expect((await new Browser(server.url).login(ADMIN.email, ADMIN.password)).status).toBe(200)
-  })
+  }, 240_000)
 
   it('rate-limits failed logins per client IP across accounts', async () => {
     const b = new Browser(server.url)
@@ -153,7 +155,7 @@ describe('login, me, logout', () => {
     expect(statuses.slice(0, LOGIN_MAX_PER_IP).every((s) => s === 401)).toBe(true)
     expect(statuses[LOGIN_MAX_PER_IP]).toBe(429)
     expect((await b.login(ADMIN.email, ADMIN.password)).status).toBe(429)
-  })
+  }, 240_000)
 })
 
 describe('password change', () => {
