@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { buildDashboard } from '../dashboard/build.ts'
-import { buildTracker } from './build-tracker.ts'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
@@ -12,10 +10,12 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url))
 export async function ensureAssets(force = false): Promise<string[]> {
   const built: string[] = []
   if (force || !existsSync(`${ROOT}tracker/dist/script.js`)) {
+    const { buildTracker } = await import('./build-tracker.ts')
     await buildTracker()
     built.push('tracker')
   }
   if (force || !existsSync(`${ROOT}dashboard/dist/index.html`)) {
+    const { buildDashboard } = await import('../dashboard/build.ts')
     await buildDashboard()
     built.push('dashboard')
   }

@@ -5,11 +5,6 @@
  */
 import { ConfigError } from '../server/config.ts'
 import { CliError } from './commands/cli-error.ts'
-import { runDemo } from './commands/demo.ts'
-import { runMigrate } from './commands/migrate.ts'
-import { runServe } from './commands/serve.ts'
-import { runSites } from './commands/sites.ts'
-import { runUsers } from './commands/users.ts'
 
 const USAGE = `usage: crumbless <command>
 
@@ -22,12 +17,13 @@ const USAGE = `usage: crumbless <command>
   users list | users password <email>
   demo [--days N] [--visits N] [--domain D]  register a demo site and generate traffic`
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  serve: runServe,
-  migrate: runMigrate,
-  sites: runSites,
-  users: runUsers,
-  demo: runDemo,
+// Loaded on demand: each command pulls in different heavy modules (chDB, esbuild, the KDF).
+const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>> = {
+  serve: async () => (await import('./commands/serve.ts')).runServe,
+  migrate: async () => (await import('./commands/migrate.ts')).runMigrate,
+  sites: async () => (await import('./commands/sites.ts')).runSites,
+  users: async () => (await import('./commands/users.ts')).runUsers,
+  demo: async () => (await import('./commands/demo.ts')).runDemo,
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -36,9 +32,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE)
     return
   }
-  const run = COMMANDS[command]
-  if (!run) throw new CliError(`unknown command "${command}"\n${USAGE}`)
-  await run(rest)
+  const load = COMMANDS[command]
+  if (!load) throw new CliError(`unknown command "${command}"\n${USAGE}`)
+  await (await load())(rest)
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

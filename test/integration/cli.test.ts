@@ -88,5 +88,5 @@ describe('crumbless CLI', () => {
     })
     expect(Number(((await rs.json()) as { n: string }[])[0]?.n)).toBe(3)
     await client.close()
-  })
+  }, 180_000)
 })
