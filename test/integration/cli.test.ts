@@ -65,7 +65,7 @@ describe('crumbless CLI', () => {
     expect(demo.stdout).toMatch(/demo: [1-9]\d* events for demo\.example over 2 days/)
     expect((await cli(['sites', 'list'], env)).stdout).toMatch(/demo\.example\tEurope\/Amsterdam/)
     expect((await cli(['nonsense'], env)).stderr).toMatch(/unknown command/)
-  })
+  }, 300_000)
 
   it('flushes buffered events on SIGTERM before exiting', async () => {
     const dataDir = tmp()
