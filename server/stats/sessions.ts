@@ -126,3 +126,41 @@ export async function sessioniseClosedDays(ch: Ch, now: number): Promise<string[
   }
   return done
 }
+
+export interface Sessioniser {
+  /** Sessionises closed days unless a run is already in flight; never throws. */
+  run(): Promise<void>
+}
+
+/**
+ * Wraps {@link sessioniseClosedDays} for a timer: one run at a time, failures logged (a failed
+ * day stays unrecorded and is computed live until the next run succeeds).
+ *
+ * @example
+ * const sessioniser = createSessioniser(s.ch, s.now, s.log)
+ * void sessioniser.run() // on start
+ * setInterval(() => void sessioniser.run(), 3_600_000).unref()
+ */
+export function createSessioniser(
+  ch: Ch,
+  now: () => number,
+  log: { info(m: string): void; warn(m: string): void },
+): Sessioniser {
+  let inFlight: Promise<void> | null = null
+  return {
+    run() {
+      inFlight ??= (async () => {
+        try {
+          const days = await sessioniseClosedDays(ch, now())
+          if (days.length > 0)
+            log.info(`sessionised ${days.length} day(s): ${days[0]} .. ${days[days.length - 1]}`)
+        } catch (err) {
+          log.warn(`sessionising closed days failed: ${(err as Error).name}`)
+        } finally {
+          inFlight = null
+        }
+      })()
+      return inFlight
+    },
+  }
+}

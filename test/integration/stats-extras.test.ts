@@ -1,5 +1,6 @@
 import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSessioniser } from '../../server/stats/sessions.ts'
 import { type Fixture, K_SITE, SITE, startFixture } from './stats-fixture.ts'
 
 // Expectations are computed by hand from the event log in stats-fixture.ts.
@@ -210,5 +211,34 @@ describe('access control (readAccess; its own cases are covered by the auth test
     ]) {
       expect((await fetch(`${f.t.url}/api/v1/stats/${path}?site_id=${SITE}`)).status).toBe(401)
     }
+  })
+})
+
+describe('sessioniser', () => {
+  it('runs once at a time, stores each closed day once, and leaves the numbers unchanged', async () => {
+    const before = await f.api('/api/v1/stats/aggregate', {
+      period: '7d',
+      date: '2026-11-19',
+      metrics: 'visitors,visits',
+    })
+    const lines: string[] = []
+    const s = createSessioniser(f.t.ch, () => Date.parse('2026-11-24T00:30:00Z'), {
+      info: (m) => lines.push(m),
+      warn: (m) => lines.push(m),
+    })
+    await Promise.all([s.run(), s.run()])
+    await s.run()
+    expect(lines).toEqual(['sessionised 4 day(s): 2026-11-16 .. 2026-11-19'])
+    const [stored] = await f.t.ch.query<{ n: number; recorded: number }>(
+      'SELECT (SELECT count() FROM sessions) AS n, (SELECT sum(visits) FROM sessionised_days FINAL) AS recorded',
+    )
+    // Visits of both sites: stats.example 2 + 4 + 2 + 1, k.example 5.
+    expect(stored).toEqual({ n: 14, recorded: 14 })
+    const after = await f.api('/api/v1/stats/aggregate', {
+      period: '7d',
+      date: '2026-11-19',
+      metrics: 'visitors,visits',
+    })
+    expect(after.body).toEqual(before.body)
   })
 })
