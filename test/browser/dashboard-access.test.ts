@@ -142,6 +142,13 @@ describe('dashboard access in a real browser', () => {
     await ctx.close()
   })
 
+  it('shows empty states, not blank panels, for a site without data', async () => {
+    await page.goto(`${server.url}/sites/${SPARE}`)
+    await expect.poll(() => page.getByTestId('stat-visitors').getAttribute('data-value'), WAIT).toBe('0')
+    await expect.poll(() => page.getByText('No data yet.').count(), WAIT).toBeGreaterThanOrEqual(4)
+    expect(await shoot(page, 'dashboard-empty')).toBeLessThanOrEqual(0)
+  })
+
   it('changes the password and deletes a site after typing its name', async () => {
     await page.goto(`${server.url}/settings`)
     await page.getByLabel('Current password').fill(ADMIN.password)

@@ -121,6 +121,11 @@ describe('dashboard in a real browser', () => {
     await expect.poll(() => page.url(), WAIT).not.toContain('filters=')
     await statsMatch('period=7d')
     expect(await page.getByTestId('filter-chip').count()).toBe(0)
+    // Keyboard only: a focused row and Enter filter as a click does.
+    await page.locator('[data-panel="devices"] .row-name', { hasText: /^Firefox$/ }).focus()
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/filters=visit(:|%3A)browser(==|%3D%3D)Firefox/)
+    await statsMatch('period=7d&filters=visit:browser==Firefox')
   })
 
   it('toggles compare: the URL says so and the chart adds the previous period', async () => {

@@ -8,6 +8,10 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback
 }
 
+const WHOLE_STEPS = [
+  1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7,
+]
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 /**
@@ -77,7 +81,10 @@ export function Chart({ labels, values, previous, kind, name, interval }: ChartP
       series,
       cursor: { y: false, points: { size: 7 } },
       legend: { show: true, live: true },
-      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      scales: {
+        x: { time: false },
+        y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : kind === 'percent' ? 100 : 5] },
+      },
       axes: [
         {
           ...axis,
@@ -85,7 +92,13 @@ export function Chart({ labels, values, previous, kind, name, interval }: ChartP
             splits.map((i) => (Number.isInteger(i) ? bucketLabel(labels[i] ?? '', interval) : '')),
           space: 60,
         },
-        { ...axis, values: (_u, splits) => splits.map((v) => formatMetric(v, kind)), size: 56 },
+        {
+          ...axis,
+          values: (_u, splits) => splits.map((v) => formatMetric(v, kind)),
+          size: 56,
+          // Counts never get fractional ticks (which would print as 0, 0, 1, 1).
+          ...(kind === 'count' ? { incrs: WHOLE_STEPS } : {}),
+        },
       ],
     }
     const plot = new uPlot(opts, data, el)

@@ -11,8 +11,8 @@ export interface MetricDef {
 /** The top stats, in the order the dashboard shows them; every one can drive the chart. */
 export const TOP_METRICS: readonly MetricDef[] = [
   { key: 'visitors', label: 'Unique visitors', kind: 'count' },
-  { key: 'visits', label: 'Total visits', kind: 'count' },
-  { key: 'pageviews', label: 'Total pageviews', kind: 'count' },
+  { key: 'visits', label: 'Visits', kind: 'count' },
+  { key: 'pageviews', label: 'Pageviews', kind: 'count' },
   { key: 'views_per_visit', label: 'Views per visit', kind: 'ratio' },
   { key: 'bounce_rate', label: 'Bounce rate', kind: 'percent', lowerIsBetter: true },
   { key: 'visit_duration', label: 'Visit duration', kind: 'duration' },
