@@ -46,6 +46,9 @@ describe('dashboard in a real browser', () => {
   it('creates the first admin through the one-time setup link', async () => {
     const token = await ensureSetupToken(server.server.services)
     await page.goto(`${server.url}/setup?token=${token}`)
+    await page.getByLabel('Email').waitFor()
+    expect(await page.getByLabel('Setup token').inputValue()).toBe(token)
+    expect(await shoot(page, 'setup')).toBeLessThanOrEqual(0)
     await page.getByLabel('Email').fill(ADMIN.email)
     await page.getByLabel('Password').fill(ADMIN.password)
     await page.getByRole('button', { name: 'Create account' }).click()
