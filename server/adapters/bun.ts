@@ -103,6 +103,7 @@ export async function startBunServer(
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.on(signal, () => void close().then(() => process.exit(0)))
-  log.info(`crumbless listening on ${url}`)
+  // Always printed (like `crumbless serve`): operators and process managers read it.
+  console.log(`crumbless listening on ${url}`)
   return { url, services, close }
 }

@@ -119,6 +119,7 @@ export async function startDenoServer(
       // Deno Deploy has no process signals; the platform stops isolates itself.
     }
   }
-  log.info(`crumbless listening on ${url}`)
+  // Always printed (like `crumbless serve`): operators and process managers read it.
+  console.log(`crumbless listening on ${url}`)
   return { url, services, close }
 }

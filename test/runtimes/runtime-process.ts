@@ -35,12 +35,15 @@ export interface RuntimeProcess {
   stop(): Promise<void>
 }
 
-/** Spawns `cmd args` and resolves once `GET url/healthz` answers 200 (or fails with the output). */
+/**
+ * Spawns `cmd args` and resolves once `GET <url>/healthz` answers 200 (or fails with the output).
+ * Without `url`, the process is expected to print `listening on <url>` (crumbless does, with PORT=0).
+ */
 export async function startRuntime(
   name: string,
   cmd: string,
   args: string[],
-  opts: { env: Record<string, string>; url: string; cwd?: string; timeoutMs?: number },
+  opts: { env: Record<string, string>; url?: string; cwd?: string; timeoutMs?: number },
 ): Promise<RuntimeProcess> {
   const child: ChildProcess = spawn(cmd, args, {
     cwd: opts.cwd ?? ROOT,
@@ -52,11 +55,12 @@ export async function startRuntime(
   child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000)
+  let url = opts.url
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${out}`)
+    url ??= /listening on (http:\/\/[^\s]+)/.exec(out)?.[1]
     try {
-      const res = await fetch(`${opts.url}/healthz`)
-      if (res.status === 200) break
+      if (url && (await fetch(`${url}/healthz`)).status === 200) break
     } catch {
       // not listening yet
     }
@@ -68,7 +72,7 @@ export async function startRuntime(
   }
   return {
     name,
-    url: opts.url,
+    url: url!,
     output: () => out,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return

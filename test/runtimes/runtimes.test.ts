@@ -67,34 +67,21 @@ const procs = new Map<Name, RuntimeProcess>()
 
 const bundleOf = (runtime: Name) => builds.find((b) => b.runtime === runtime)!.file
 
-async function start(name: Name, port: number, env: Record<string, string>): Promise<RuntimeProcess> {
-  const url = `http://127.0.0.1:${port}`
-  const all: Record<string, string> = { ...env, PORT: String(port) }
-  if (name === 'node')
-    return startRuntime(name, BIN('tsx'), ['scripts/crumbless.ts', 'serve'], { env: all, url })
+/** Node, Deno and Bun bind PORT=0 and print their URL; workerd needs its port in the config. */
+async function start(name: Name, env: Record<string, string>): Promise<RuntimeProcess> {
+  const all: Record<string, string> = { ...env, PORT: '0' }
+  if (name === 'node') return startRuntime(name, BIN('tsx'), ['scripts/crumbless.ts', 'serve'], { env: all })
+  if (name === 'bun') return startRuntime(name, BIN('bun'), [bundleOf('bun')], { env: all })
   if (name === 'deno') {
-    return startRuntime(
-      name,
-      BIN('deno'),
-      [
-        'run',
-        '--no-prompt',
-        '--allow-net',
-        '--allow-env',
-        `--allow-read=${dirname(bundleOf('deno'))}`,
-        bundleOf('deno'),
-      ],
-      {
-        env: all,
-        url,
-      },
-    )
+    const bundle = bundleOf('deno')
+    const perms = ['--no-prompt', '--allow-net', '--allow-env', `--allow-read=${dirname(bundle)}`]
+    return startRuntime(name, BIN('deno'), ['run', ...perms, bundle], { env: all })
   }
-  if (name === 'bun') return startRuntime(name, BIN('bun'), [bundleOf('bun')], { env: all, url })
   // Workers: the client address is CF-Connecting-IP (no trusted proxy in front); no host or port to bind.
   const { TRUSTED_PROXIES: _none, HOST: _host, PORT: _port, ...vars } = all
+  const port = await freePort()
   const config = workerdConfig(workDir, bundleOf('workers'), port, vars)
-  return startRuntime(name, BIN('workerd'), ['serve', config], { env: {}, url })
+  return startRuntime(name, BIN('workerd'), ['serve', config], { env: {}, url: `http://127.0.0.1:${port}` })
 }
 
 beforeAll(async () => {
@@ -125,8 +112,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'warn',
     DATA_DIR: join(workDir, 'data'),
   }
-  const ports = await Promise.all(CASES.map(() => freePort()))
-  const started = await Promise.all(CASES.map((c, i) => start(c.name, ports[i]!, env)))
+  const started = await Promise.all(CASES.map((c) => start(c.name, env)))
   for (const p of started) procs.set(p.name as Name, p)
 }, 120_000)
 
