@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --import tsx
 /**
  * The crumbless command line: serve | migrate | sites | demo.
  * Errors print one line and exit non-zero.

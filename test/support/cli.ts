@@ -12,7 +12,7 @@ export interface CliResult {
 /** Runs `crumbless <args>` as a real process. */
 export function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/crumbless.ts', ...args], {
+    const child = spawn(process.execPath, ['scripts/crumbless.mjs', ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
     })
@@ -30,7 +30,7 @@ export function serveProcess(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/crumbless.ts', 'serve'], {
+    const child = spawn(process.execPath, ['scripts/crumbless.mjs', 'serve'], {
       cwd: ROOT,
       env: { ...process.env, ...env },
     })
