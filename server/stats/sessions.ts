@@ -127,6 +127,25 @@ export async function sessioniseClosedDays(ch: Ch, now: number): Promise<string[
   return done
 }
 
+/**
+ * Sessionises `days` again, for events written into a day after it was stored (an import, the
+ * demo or benchmark seeders). The day reads live from `events` while this runs.
+ *
+ * @example
+ * await resessioniseDays(ch, ['2026-11-17'])
+ */
+export async function resessioniseDays(ch: Ch, days: readonly string[]): Promise<void> {
+  if (days.length === 0) return
+  const params = { days: [...days] }
+  await ch.command('ALTER TABLE sessionised_days DELETE WHERE day IN {days:Array(Date)}', params, {
+    mutations_sync: 2,
+  })
+  await ch.command('ALTER TABLE sessions DELETE WHERE day IN {days:Array(Date)}', params, {
+    mutations_sync: 2,
+  })
+  for (const day of days) await sessioniseDay(ch, day)
+}
+
 export interface Sessioniser {
   /** Sessionises closed days unless a run is already in flight; never throws. */
   run(): Promise<void>

@@ -1,7 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSessioniser } from '../../server/stats/sessions.ts'
-import { type Fixture, K_SITE, SITE, startFixture } from './stats-fixture.ts'
+import { createSessioniser, resessioniseDays } from '../../server/stats/sessions.ts'
+import { type Fixture, K_SITE, SITE, send, startFixture } from './stats-fixture.ts'
 
 // Expectations are computed by hand from the event log in stats-fixture.ts.
 let f: Fixture
@@ -240,5 +240,20 @@ describe('sessioniser', () => {
       metrics: 'visitors,visits',
     })
     expect(after.body).toEqual(before.body)
+  })
+})
+
+describe('backfill into a stored day', () => {
+  it('is invisible until the day is sessionised again, then counted', async () => {
+    const visitors = async () =>
+      (await f.api('/api/v1/stats/aggregate', { period: 'day', date: '2026-11-17' })).body.results.visitors
+        .value
+    expect(await visitors()).toBe(3)
+    await send(f, 'G', '2026-11-17T15:00:00Z', { n: 'pageview', u: `https://${SITE}/late`, d: SITE, r: null })
+    await f.t.flush()
+    f.clock.now = Date.parse('2026-11-20T12:00:00Z')
+    expect(await visitors()).toBe(3)
+    await resessioniseDays(f.t.ch, ['2026-11-17'])
+    expect(await visitors()).toBe(4)
   })
 })
