@@ -71,6 +71,15 @@ function url(env: Env, name: string): string | null {
   }
 }
 
+function cluster(env: Env): string | null {
+  const name = env.CLICKHOUSE_CLUSTER
+  if (!name) return null
+  if (!env.CLICKHOUSE_URL) {
+    throw new ConfigError('CLICKHOUSE_CLUSTER', 'needs CLICKHOUSE_URL (the embedded engine is a single node)')
+  }
+  return name
+}
+
 /**
  * Parses and validates the environment into a {@link Config}.
  *
@@ -87,7 +96,7 @@ export function parseConfig(env: Env): Config {
     publicUrl: publicUrl.replace(/\/+$/, ''),
     dataDir: env.DATA_DIR || './data',
     clickhouseUrl: url(env, 'CLICKHOUSE_URL'),
-    clickhouseCluster: env.CLICKHOUSE_CLUSTER || null,
+    clickhouseCluster: cluster(env),
     trustedProxies: (env.TRUSTED_PROXIES ?? '')
       .split(',')
       .map((s) => s.trim())

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client'
 import { type Config, ConfigError } from '../config.ts'
 import { type Ch, type ClickHouseLike, wrapClient } from '../store/client.ts'
-import { type Migration, parseMigrationName } from '../store/migrate.ts'
+import { migrationTransform, withCluster } from '../store/cluster.ts'
+import { type Migration, migrate, parseMigrationName } from '../store/migrate.ts'
 import { openChdb } from './chdb.ts'
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../store/migrations/', import.meta.url))
@@ -70,7 +71,15 @@ export async function openEngine(config: Config): Promise<Ch> {
   } finally {
     await admin.close()
   }
-  return wrapClient(createClient({ ...opts, ...quiet, request_timeout: 30_000 }) as unknown as ClickHouseLike)
+  const ch = wrapClient(
+    createClient({ ...opts, ...quiet, request_timeout: 30_000 }) as unknown as ClickHouseLike,
+  )
+  return withCluster(ch, config.clickhouseCluster)
+}
+
+/** Applies pending migrations, in their `ON CLUSTER` form when `CLICKHOUSE_CLUSTER` is set. */
+export function applyMigrations(ch: Ch, config: Config): Promise<Migration[]> {
+  return migrate(ch, loadMigrations(), migrationTransform(config.clickhouseCluster))
 }
 
 /** Database names come from operator config, never from requests; still, only plain names pass. */

@@ -10,10 +10,9 @@ import { type Config, parseConfig } from '../config.ts'
 import { createServices, type Logger, type Services } from '../services.ts'
 import { sessioniseClosedDays } from '../stats/sessions.ts'
 import type { Ch } from '../store/client.ts'
-import { migrate } from '../store/migrate.ts'
 import { BatchWriter } from '../store/writer.ts'
 import { loadNodeAssets } from './node-assets.ts'
-import { loadMigrations, openEngine } from './node-engine.ts'
+import { applyMigrations, openEngine } from './node-engine.ts'
 
 export interface NodeServer {
   url: string
@@ -62,7 +61,7 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
   const log = opts.log ?? consoleLogger(config.logLevel)
   const engine = await openEngine(config)
   const ch = opts.wrapCh ? opts.wrapCh(engine) : engine
-  const applied = await migrate(ch, loadMigrations())
+  const applied = await applyMigrations(ch, config)
   if (applied.length > 0) log.info(`applied migrations: ${applied.map((m) => m.version).join(', ')}`)
   const country = createCountryLookup(readFileSync(geoFile(config)))
   const now = opts.now ?? Date.now

@@ -47,6 +47,7 @@ describe('parseConfig', () => {
     [{ GPC_POLICY: 'maybe' }, 'GPC_POLICY'],
     [{ FLUSH_MAX_ROWS: '0' }, 'FLUSH_MAX_ROWS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CLICKHOUSE_CLUSTER: 'prod' }, 'CLICKHOUSE_CLUSTER'],
   ]
   for (const [env, variable] of bad) {
     it(`rejects ${JSON.stringify(env)} naming ${variable}`, () => {
