@@ -103,15 +103,26 @@ export async function sessioniseDay(ch: Ch, day: string): Promise<number> {
   return done?.n ?? 0
 }
 
+/** Runs per engine, chained: two runs in one process never work on the same day at once. */
+const tails = new WeakMap<Ch, Promise<unknown>>()
+
 /**
  * Sessionises every UTC day that has events, has ended (plus {@link CLOSE_GRACE_MS}) and is not
  * stored yet. Call it on start and then hourly (the Node adapter's timer); queries compute
- * unsessionised days live, so running it late only costs speed, never correctness.
+ * unsessionised days live, so running it late only costs speed, never correctness. Calls on
+ * the same `ch` queue behind each other; run it on one instance only when several share a
+ * ClickHouse (two instances racing on one day could store its visits twice).
  *
  * @example
  * await sessioniseClosedDays(services.ch, services.now())
  */
-export async function sessioniseClosedDays(ch: Ch, now: number): Promise<string[]> {
+export function sessioniseClosedDays(ch: Ch, now: number): Promise<string[]> {
+  const run = (tails.get(ch) ?? Promise.resolve()).catch(() => {}).then(() => closedDays(ch, now))
+  tails.set(ch, run)
+  return run
+}
+
+async function closedDays(ch: Ch, now: number): Promise<string[]> {
   const lastClosed = addDays(utcDate(now - CLOSE_GRACE_MS), -1)
   const rows = await ch.query<{ d: string }>(
     `SELECT DISTINCT toString(toDate(ts)) AS d FROM events
