@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { normalizeDomain } from '../../server/collect/site.ts'
-import { isTimeZone, newSite, SiteStore } from '../../server/store/sites.ts'
+import { isTimeZone, MAX_RETENTION_DAYS, newSite, SiteStore } from '../../server/store/sites.ts'
 import { CliError } from './cli-error.ts'
 import { withEngine } from './engine.ts'
 
@@ -25,8 +25,8 @@ async function add(args: string[]): Promise<void> {
   if (retention !== undefined && !/^\d+$/.test(retention))
     throw new CliError('--retention-days: expected days')
   const retentionDays = retention === undefined ? undefined : Number(retention)
-  if (retentionDays !== undefined && (retentionDays < 1 || retentionDays > 65535)) {
-    throw new CliError('--retention-days: between 1 and 65535')
+  if (retentionDays !== undefined && (retentionDays < 1 || retentionDays > MAX_RETENTION_DAYS)) {
+    throw new CliError(`--retention-days: between 1 and ${MAX_RETENTION_DAYS}`)
   }
   await withEngine(async (ch) => {
     const sites = new SiteStore(ch, Date.now, 0)

@@ -1,6 +1,6 @@
 import { normalizeDomain } from '../collect/site.ts'
 import type { Site } from '../collect/types.ts'
-import { isTimeZone } from '../store/sites.ts'
+import { isTimeZone, MAX_RETENTION_DAYS } from '../store/sites.ts'
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
 const HOST_PATTERN =
@@ -43,7 +43,7 @@ const CHECKS: Record<keyof SiteSettings, Check> = {
     typeof v === 'string' && v.length <= 64 && isTimeZone(v)
       ? { ok: true, value: v }
       : { ok: false, error: 'timezone must be an IANA time zone such as Europe/Amsterdam' },
-  retentionDays: (v) => int('retentionDays', v, 1, 65535),
+  retentionDays: (v) => int('retentionDays', v, 1, MAX_RETENTION_DAYS),
   kBreakdown: (v) => int('kBreakdown', v, 0, 1000),
   kHeatmap: (v) => int('kHeatmap', v, 0, 1000),
   gpcPolicy: (v) => policy('gpcPolicy', v),

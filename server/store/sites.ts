@@ -15,6 +15,8 @@ export interface SiteRow {
 }
 
 export const DEFAULT_RETENTION_DAYS = 762 // 25 months
+/** TTL dates are DateTime (to 2106); 10,000 days keeps `ts + retention` far inside that range. */
+export const MAX_RETENTION_DAYS = 10_000
 
 function policy(v: string): Site['gpcPolicy'] {
   return v === 'drop' || v === 'keep' ? v : 'default'
@@ -143,14 +145,14 @@ export class SiteStore {
     await this.refresh()
   }
 
-  /** Marks the site deleted and removes its events and clicks. */
+  /** Marks the site deleted and removes its events, clicks and stored visits. */
   async remove(domain: string): Promise<void> {
     const site = await this.get(domain)
     if (!site) return
     await this.ch.insert('sites', [
       { ...siteToRow(site), created_at: Math.floor(this.now() / 1000), version: this.now(), deleted: 1 },
     ])
-    for (const table of ['events', 'clicks'] as const) {
+    for (const table of ['events', 'clicks', 'sessions'] as const) {
       await this.ch.command(`DELETE FROM ${table} WHERE site_id = {domain:String}`, { domain })
     }
     await this.refresh()

@@ -125,7 +125,7 @@ describe('site settings', () => {
 
   it.each([
     [{ timezone: 'Nowhere/City' }, /timezone/],
-    [{ retentionDays: 0 }, /retentionDays must be a whole number from 1 to 65535/],
+    [{ retentionDays: 0 }, /retentionDays must be a whole number from 1 to 10000/],
     [{ retentionDays: 65536 }, /retentionDays/],
     [{ retentionDays: 1.5 }, /retentionDays/],
     [{ kBreakdown: 1001 }, /kBreakdown must be a whole number from 0 to 1000/],

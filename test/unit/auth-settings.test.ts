@@ -6,7 +6,7 @@ describe('site settings validation', () => {
     const r = parseSettings({
       name: '  Shop ',
       timezone: 'America/New_York',
-      retentionDays: 65535,
+      retentionDays: 10000,
       allowedHostnames: ['Shop.Example.com.', '*.example.com', 'shop.example.com'],
       kBreakdown: 0,
       kHeatmap: 1000,
@@ -19,7 +19,7 @@ describe('site settings validation', () => {
       value: {
         name: 'Shop',
         timezone: 'America/New_York',
-        retentionDays: 65535,
+        retentionDays: 10000,
         allowedHostnames: ['shop.example.com', '*.example.com'],
         kBreakdown: 0,
         kHeatmap: 1000,
@@ -36,6 +36,7 @@ describe('site settings validation', () => {
 
   it.each([
     [{ retentionDays: '30' }, 'retentionDays'],
+    [{ retentionDays: 10001 }, 'retentionDays'],
     [{ kHeatmap: 3.5 }, 'kHeatmap'],
     [{ timezone: 'UTC+1' }, 'timezone'],
     [{ allowedHostnames: Array.from({ length: 101 }, (_, i) => `h${i}.example`) }, 'allowedHostnames'],
