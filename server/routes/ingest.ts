@@ -1,12 +1,14 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { cors } from 'hono/cors'
 import { clientIp } from '../collect/client-ip.ts'
 import { parsePayload } from '../collect/payload.ts'
 import { collect } from '../collect/pipeline.ts'
 import type { Services } from '../services.ts'
 
 export const MAX_BODY_BYTES = 16 * 1024
+
+const CORS = { 'Access-Control-Allow-Origin': '*' }
+const TOO_LARGE = { error: `body is larger than ${MAX_BODY_BYTES} bytes` }
 
 /**
  * `POST /api/event`: the wire format of DESIGN.md. Answers 202 for stored and deliberately
@@ -18,14 +20,27 @@ export const MAX_BODY_BYTES = 16 * 1024
  */
 export function ingestRoutes(s: Services): Hono {
   const app = new Hono()
-  app.use('/api/event', cors({ origin: '*', allowMethods: ['POST', 'OPTIONS'], maxAge: 86400 }))
+  // Hand-written CORS and size checks: hono/cors plus hono/body-limit (which re-wraps every body in
+  // a counting stream) cost two thirds of ingest throughput in the benchmark.
+  app.options('/api/event', (c) =>
+    c.body(null, 204, {
+      ...CORS,
+      'Access-Control-Allow-Methods': 'POST, OPTIONS',
+      'Access-Control-Allow-Headers': c.req.header('access-control-request-headers') ?? 'Content-Type',
+      'Access-Control-Max-Age': '86400',
+    }),
+  )
+  // Bodies without a Content-Length (chunked) are still counted as they stream in.
+  const limitChunked = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(TOO_LARGE, 413, CORS) })
   app.post(
     '/api/event',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: `body is larger than ${MAX_BODY_BYTES} bytes` }, 413),
-    }),
+    (c, next) => {
+      const length = c.req.header('content-length')
+      if (length === undefined) return limitChunked(c, next)
+      return Number(length) > MAX_BODY_BYTES ? c.json(TOO_LARGE, 413, CORS) : next()
+    },
     async (c) => {
+      c.header('Access-Control-Allow-Origin', '*')
       const header = (name: string) => c.req.header(name)
       const ip = clientIp(s.remoteAddr(c), header, s.trusted)
       const now = s.now()

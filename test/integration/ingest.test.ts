@@ -223,6 +223,34 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
   })
 })
 
+describe('body size without a Content-Length', () => {
+  it('counts a chunked body as it streams and answers 413 past 16 KB', async () => {
+    const before = await eventCount()
+    const chunk = new TextEncoder().encode(`${JSON.stringify(pageview(SITE)).slice(0, -1)},"pad":"`)
+    const pad = new TextEncoder().encode('x'.repeat(1024))
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(ctrl) {
+        if (sent === 0) ctrl.enqueue(chunk)
+        else if (sent < 20) ctrl.enqueue(pad)
+        else {
+          ctrl.enqueue(new TextEncoder().encode('"}'))
+          ctrl.close()
+        }
+        sent += 1
+      },
+    })
+    const res = await fetch(`${t.url}/api/event`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'user-agent': IPHONE_UA },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    expect(res.status).toBe(413)
+    expect(await eventCount()).toBe(before)
+  })
+})
+
 describe('HTTP surface', () => {
   it('answers the CORS preflight and sets CORS on the response', async () => {
     const pre = await fetch(`${t.url}/api/event`, {
