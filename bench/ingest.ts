@@ -97,7 +97,7 @@ async function runBare(pool: readonly PooledRequest[], p: IngestParams, middlewa
   const port = await freePort()
   const child = startNode(['bench/bare-server.ts'], {
     PORT: String(port),
-    BARE_MIDDLEWARE: middleware ? '1' : '0',
+    BARE_MIDDLEWARE: middleware ? 'all' : '',
   })
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health`, child)
