@@ -29,6 +29,8 @@ export interface Config {
   /** Path to an MMDB country database; empty = the bundled one (Node). */
   geoDb: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
+  /** Whether this instance stores the visits of ended days (run it on one instance per ClickHouse). */
+  sessionise: boolean
 }
 
 export class ConfigError extends Error {
@@ -111,5 +113,6 @@ export function parseConfig(env: Env): Config {
     siteCacheMs: int(env, 'SITE_CACHE_MS', 10_000),
     geoDb: env.GEO_DB ?? '',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    sessionise: oneOf(env, 'SESSIONISE', ['on', 'off'], 'on') === 'on',
   }
 }

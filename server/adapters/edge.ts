@@ -8,8 +8,7 @@ import type { Context } from 'hono'
 import { parseTrustedProxies } from '../collect/client-ip.ts'
 import { inRange, parseIp } from '../collect/ip.ts'
 import { type Config, ConfigError } from '../config.ts'
-import type { Logger, Services } from '../services.ts'
-import { sessioniseClosedDays } from '../stats/sessions.ts'
+import type { Logger } from '../services.ts'
 import { type Ch, type ClickHouseLike, wrapClient } from '../store/client.ts'
 import { clusterCh } from '../store/cluster.ts'
 
@@ -114,18 +113,4 @@ export function stringEnv(env: Record<string, unknown>): Record<string, string |
   return out
 }
 
-/**
- * The hourly upkeep the Node adapter also runs: destroy salts older than yesterday, store the
- * visits of days that have ended. Failures are logged and retried on the next run.
- *
- * @example
- * setInterval(() => void upkeep(services), 3_600_000)
- */
-export async function upkeep(s: Services): Promise<void> {
-  await s.salts
-    .destroyOld()
-    .catch((e: Error) => s.log.warn(`salt cleanup failed: ${e.message.split('\n')[0]}`))
-  await sessioniseClosedDays(s.ch, s.now()).catch((e: Error) =>
-    s.log.warn(`sessionising failed: ${e.message.split('\n')[0]}`),
-  )
-}
+export { upkeep } from '../upkeep.ts'

@@ -8,9 +8,9 @@ import { ensureSetupToken } from '../auth/setup.ts'
 import { createCountryLookup } from '../collect/geo.ts'
 import { type Config, parseConfig } from '../config.ts'
 import { createServices, type Logger, type Services } from '../services.ts'
-import { sessioniseClosedDays } from '../stats/sessions.ts'
 import type { Ch } from '../store/client.ts'
 import { BatchWriter } from '../store/writer.ts'
+import { upkeep } from '../upkeep.ts'
 import { loadNodeAssets } from './node-assets.ts'
 import { applyMigrations, openEngine } from './node-engine.ts'
 
@@ -93,16 +93,11 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
   const port = (server.address() as AddressInfo).port
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
   const url = `http://${shown}:${port}`
-  // Hourly upkeep: destroy salts older than yesterday, store visits of days that have ended.
-  const upkeep = async () => {
-    await services.salts.destroyOld().catch((e: Error) => log.warn(`salt cleanup failed: ${e.message}`))
-    await sessioniseClosedDays(ch, now()).catch((e: Error) => log.warn(`sessionising failed: ${e.message}`))
-  }
-  const saltTimer = setInterval(() => void upkeep(), 3_600_000)
+  const saltTimer = setInterval(() => void upkeep(services), 3_600_000)
   saltTimer.unref()
   await services.salts.destroyOld()
   // Sessionising a long backlog can take a while; queries compute missing days live meanwhile.
-  void upkeep()
+  void upkeep(services)
   const setupToken = await ensureSetupToken(services)
   if (setupToken)
     log.info(`no users yet: create the first admin at ${config.publicUrl}/setup?token=${setupToken}`)
