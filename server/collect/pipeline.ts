@@ -74,7 +74,8 @@ export function collect(
       continue
     }
     const page = parsePageUrl(e.u, e.h === true)
-    const reason = dropReason(site, page.hostname, bot, e, facts, defaults)
+    const ref = parseReferrer(e.r, page.hostname)
+    const reason = dropReason(site, page.hostname, ref.referrer, bot, facts, defaults)
     if (reason) {
       out.dropped.push(reason)
       continue
@@ -84,7 +85,6 @@ export function collect(
       visitor = visitorId(facts.salt, site.domain, facts.ip, facts.userAgent)
       visitors.set(site.domain, visitor)
     }
-    const ref = parseReferrer(e.r, page.hostname)
     const device = parseDevice(facts.userAgent, facts.header, e.w)
     out.events.push({
       site_id: site.domain,
@@ -138,8 +138,8 @@ export function collect(
 function dropReason(
   site: Site,
   hostname: string,
+  referrerHost: string,
   bot: boolean,
-  e: WireEvent,
   facts: RequestFacts,
   defaults: CollectPolicy,
 ): DropReason | null {
@@ -151,9 +151,6 @@ function dropReason(
   }
   const signal = privacySignal(facts.header, policy)
   if (signal) return signal
-  if (e.r) {
-    const host = parseReferrer(e.r, hostname).referrer
-    if (host && isSpamReferrer(host)) return 'spam'
-  }
+  if (referrerHost && isSpamReferrer(referrerHost)) return 'spam'
   return null
 }
