@@ -133,6 +133,8 @@ async function runCrumbless(pool: readonly PooledRequest[], p: IngestParams) {
     const mem = watchMemory(child.pid)
     const load = await drive(`http://127.0.0.1:${port}`, pool, p)
     const peakRssMb = mem.peakMb()
+    const peakAnonMb = mem.anonMb()
+    const peakFileMb = mem.fileMb()
     mem.stop()
     const t0 = Date.now()
     const code = await stop(child)
@@ -143,6 +145,8 @@ async function runCrumbless(pool: readonly PooledRequest[], p: IngestParams) {
     return {
       ...s,
       peakRssMb,
+      peakAnonMb,
+      peakFileMb,
       shutdownMs,
       exitCode: code,
       storedEvents: stored.events,
@@ -184,7 +188,7 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
   const crumbless = await runCrumbless(pool, p)
   console.log(
     `  crumbless: ${crumbless.requestsPerSec} req/s, p50 ${crumbless.latencyP50Ms} ms, p99 ${crumbless.latencyP99Ms} ms, ` +
-      `peak RSS ${crumbless.peakRssMb} MB, 202s ${crumbless.status202} (dropped ${crumbless.dropped}), ` +
+      `peak RSS ${crumbless.peakRssMb} MB (anon ${crumbless.peakAnonMb}, file ${crumbless.peakFileMb}), 202s ${crumbless.status202} (dropped ${crumbless.dropped}), ` +
       `stored ${crumbless.storedEvents}, non-2xx ${crumbless.non2xx}`,
   )
   const ratio = crumbless.requestsPerSec / Math.max(1, bare.requestsPerSec)
@@ -247,6 +251,8 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
     ],
     targets,
     notes: [
+      `crumbless peak RSS ${crumbless.peakRssMb} MB = anonymous ${crumbless.peakAnonMb} MB (peak) + file-backed ` +
+        `${crumbless.peakFileMb} MB (peak; pages of the mapped chDB engine library, shared and reclaimable).`,
       'Both servers run as child processes; autocannon runs in the bench process on the same machine, so the ' +
         'load generator shares the cores with the server under test.',
       'Request mix: real browser user agents (top-user-agents), client IPs via X-Forwarded-For, a long tail of ' +

@@ -95,11 +95,19 @@ function statusKb(pid: number, field: string): number {
   }
 }
 
-/** Samples VmRSS every `everyMs` and reads VmHWM (the kernel's own peak) of a live process. */
-export function watchMemory(pid: number, everyMs = 250): { peakMb(): number; stop(): void } {
+/**
+ * Samples VmRSS every `everyMs` and reads VmHWM (the kernel's own peak) of a live process; also the
+ * peaks of its anonymous and file-backed parts (chDB maps a ~550 MB engine library: the pages it
+ * touches count as file-backed RSS, shared and reclaimable).
+ */
+export function watchMemory(pid: number, everyMs = 250) {
   let peakKb = 0
+  let anonKb = 0
+  let fileKb = 0
   const sample = () => {
     peakKb = Math.max(peakKb, statusKb(pid, 'VmRSS'), statusKb(pid, 'VmHWM'))
+    anonKb = Math.max(anonKb, statusKb(pid, 'RssAnon'))
+    fileKb = Math.max(fileKb, statusKb(pid, 'RssFile'))
   }
   const timer = setInterval(sample, everyMs)
   sample()
@@ -108,6 +116,8 @@ export function watchMemory(pid: number, everyMs = 250): { peakMb(): number; sto
       sample()
       return Math.round(peakKb / 1024)
     },
+    anonMb: () => Math.round(anonKb / 1024),
+    fileMb: () => Math.round(fileKb / 1024),
     stop: () => clearInterval(timer),
   }
 }

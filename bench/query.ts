@@ -99,14 +99,19 @@ async function slowStatements(server: NodeServer, log: ReturnType<typeof createT
   for (const q of log) {
     const stmts = byLabel.get(q.label) ?? new Map()
     byLabel.set(q.label, stmts)
-    const s = stmts.get(q.sql) ?? { ms: [], params: q.params }
+    // The same SQL runs for the current and the previous period: tell them apart by parameters.
+    const key = `${q.sql}\u0000${JSON.stringify(q.params)}`
+    const s = stmts.get(key) ?? { ms: [], params: q.params }
     s.ms.push(q.ms)
-    stmts.set(q.sql, s)
+    stmts.set(key, s)
   }
   const out = []
   for (const [label, stmts] of byLabel) {
     const list = [...stmts.entries()]
-      .map(([sql, s]) => ({ sql, params: s.params, p50: round(percentile(s.ms, 50)), shape: sqlShape(sql) }))
+      .map(([key, s]) => {
+        const sql = key.split('\u0000')[0] ?? key
+        return { sql, params: s.params, p50: round(percentile(s.ms, 50)), shape: sqlShape(sql) }
+      })
       .sort((a, b) => b.p50 - a.p50)
     const slowest = list[0]
     let explain: string[] = []
