@@ -4,7 +4,7 @@ import { Binder } from './binder.ts'
 import { eachDay } from './dates.ts'
 import { type Filter, filtersSql, isEventFilter, isPerVisitorFilter, isVisitOnlyFilter } from './filters.ts'
 import type { TimeRange } from './period.ts'
-import { sessionisedDays, sessioniseSql, VISIT_COLUMNS } from './sessions.ts'
+import { sessioniseSql, VISIT_COLUMNS } from './sessions.ts'
 
 /** What one stats query is about: a site, a resolved range, filters, and which days are stored. */
 export interface StatsContext {
@@ -15,6 +15,10 @@ export interface StatsContext {
   stored: string[]
   /** UTC days of the range whose visits are computed from `events` now. */
   live: string[]
+  /** UTC days of the range with complete daily rollups (a subset of `stored`). */
+  rolled: string[]
+  /** When set, only these UTC days are read from visits and events (the others from rollups). */
+  only?: string[]
 }
 
 /**
@@ -29,7 +33,7 @@ export async function statsContext(
   range: TimeRange,
   filters: readonly Filter[],
 ): Promise<StatsContext> {
-  const done = await sessionisedDays(ch, range.d0, range.d1)
+  const { done, rolled } = await storedDays(ch, range.d0, range.d1)
   const days = eachDay(range.d0, range.d1)
   return {
     site,
@@ -37,6 +41,37 @@ export async function statsContext(
     filters,
     stored: days.filter((d) => done.has(d)),
     live: days.filter((d) => !done.has(d)),
+    rolled: days.filter((d) => done.has(d) && rolled.has(d)),
+  }
+}
+
+/** Sessionised and rolled-up UTC days of `[d0, d1]`, in one round trip. */
+async function storedDays(
+  ch: Ch,
+  d0: string,
+  d1: string,
+): Promise<{ done: Set<string>; rolled: Set<string> }> {
+  const rows = await ch.query<{ d: string; k: string }>(
+    `SELECT toString(day) AS d, 's' AS k FROM sessionised_days WHERE day BETWEEN {d0:Date} AND {d1:Date}
+     UNION ALL
+     SELECT toString(day) AS d, 'r' AS k FROM rollup_days WHERE day BETWEEN {d0:Date} AND {d1:Date}`,
+    { d0, d1 },
+  )
+  const done = new Set<string>()
+  const rolled = new Set<string>()
+  for (const r of rows) (r.k === 's' ? done : rolled).add(r.d)
+  return { done, rolled }
+}
+
+/** The same context, reading visits and events of `days` only (the rest comes from rollups). */
+export function restrictTo(ctx: StatsContext, days: readonly string[]): StatsContext {
+  const keep = new Set(days)
+  return {
+    ...ctx,
+    stored: ctx.stored.filter((d) => keep.has(d)),
+    live: ctx.live.filter((d) => keep.has(d)),
+    rolled: [],
+    only: [...days],
   }
 }
 
@@ -79,12 +114,13 @@ export function visitsSql(ctx: StatsContext, b: Binder): string {
  */
 export function eventsSql(ctx: StatsContext, b: Binder, perVisitor = false): string {
   const visitSide = perVisitor ? ` AND ${filtersSql(ctx.filters, isPerVisitorFilter, b, 'e')}` : ''
+  const only = ctx.only ? ` AND toDate(e.ts) IN ${b.bind(ctx.only, 'Array(Date)')}` : ''
   return `SELECT visitor, ts, name, path, hostname, engaged_ms, scroll_depth, props, country, device, browser,
       browser_version, os, os_version
     FROM events AS e
     WHERE e.site_id = {site:String} AND toDate(e.ts) BETWEEN {d0:Date} AND {d1:Date}
       AND e.ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND e.ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-      AND ${filtersSql(ctx.filters, isEventFilter, b)}${visitSide}`
+      AND ${filtersSql(ctx.filters, isEventFilter, b)}${visitSide}${only}`
 }
 
 /**

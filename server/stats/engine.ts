@@ -5,15 +5,17 @@ import {
   EVENT_IN_SPAN,
   eventsSql,
   hasFilter,
+  restrictTo,
   SPAN_OF_EVENT,
   type StatsContext,
   visitSpansSql,
   visitsSql,
 } from './context.ts'
 import { filtersSql, isEventFilter, isVisitFilter, isVisitOnlyFilter } from './filters.ts'
-import { emptyRaw, type Metric, type Raw } from './metrics.ts'
+import { addRaw, emptyRaw, type Metric, type Raw } from './metrics.ts'
 import type { Interval } from './period.ts'
 import { type PropertyDef, propertyDef } from './properties.ts'
+import { type Needs, rollupDims, rollupSql, splitDays } from './rollup-read.ts'
 
 /** How rows are grouped: one total, time buckets in the site's zone, or a property's values. */
 export type Grouping =
@@ -150,7 +152,10 @@ interface Row {
 const num = (v: string | number | undefined) => Number(v ?? 0)
 
 /**
- * Runs the queries the requested metrics need and merges their sums per group key.
+ * Runs the queries the requested metrics need and merges their sums per group key. Without
+ * filters, whole UTC days that are rolled up read their daily rollup rows; the other days (today,
+ * partial edge days of other time zones, days not rolled up) are computed from visits and events.
+ * Both halves cover disjoint UTC days, and a visitor id never spans two, so their sums add up.
  *
  * @example
  * const groups = await computeGroups(ch, ctx, { kind: 'total' }, ['visitors', 'bounce_rate'])
@@ -162,11 +167,54 @@ export async function computeGroups(
   g: Grouping,
   metrics: readonly Metric[],
 ): Promise<Map<string, Raw>> {
+  const n = needs(g, metrics)
+  const dims = ctx.filters.length === 0 && ctx.rolled.length > 0 ? rollupDims(g, n) : null
+  const split = dims ? splitDays(ctx, g) : null
+  if (!dims || !split || split.rolled.length === 0) return computeLive(ch, ctx, g, n)
+  const eventProp = g.kind === 'property' && g.def.scope === 'event'
+  const rolled = (async () => {
+    const b = binderFor(ctx)
+    const rows = await ch.query<Row>(rollupSql(ctx, g, n, dims, split, b), b.params)
+    const out = new Map<string, Raw>()
+    for (const row of rows) {
+      const r = emptyRaw()
+      r.visitors = num(eventProp ? row.visitors_e : row.visitors_v)
+      r.visits = num(row.visits)
+      r.bounces = num(row.bounces)
+      r.duration = num(row.duration)
+      r.visitPageviews = num(row.visit_pageviews)
+      r.pageviews = num(row.pageviews)
+      r.events = num(row.events)
+      r.engagedMs = num(row.engaged_ms)
+      r.engagements = num(row.engagements)
+      r.scrollSum = num(row.scroll_sum)
+      r.scrollN = num(row.scroll_n)
+      out.set(String(row.grp), r)
+    }
+    return out
+  })()
+  const live =
+    split.rest.length > 0 ? computeLive(ch, restrictTo(ctx, split.rest), g, n) : Promise.resolve(new Map())
+  const [a, z] = await Promise.all([rolled, live])
+  for (const [k, r] of z) a.set(k, addRaw(a.get(k) ?? emptyRaw(), r))
+  return a
+}
+
+function needs(g: Grouping, metrics: readonly Metric[]): Needs {
   const eventProp = g.kind === 'property' && g.def.scope === 'event'
   const wantsVisitors = metrics.includes('visitors') || g.kind === 'property'
-  const needVisit = metrics.some((m) => VISIT_METRICS.includes(m)) || (wantsVisitors && !eventProp)
-  const needEvent = metrics.some((m) => EVENT_METRICS.includes(m)) || (wantsVisitors && eventProp)
-  const needScroll = metrics.includes('scroll_depth')
+  return {
+    visit: metrics.some((m) => VISIT_METRICS.includes(m)) || (wantsVisitors && !eventProp),
+    event: metrics.some((m) => EVENT_METRICS.includes(m)) || (wantsVisitors && eventProp),
+    scroll: metrics.includes('scroll_depth'),
+  }
+}
+
+async function computeLive(ch: Ch, ctx: StatsContext, g: Grouping, n: Needs): Promise<Map<string, Raw>> {
+  const eventProp = g.kind === 'property' && g.def.scope === 'event'
+  const needVisit = n.visit
+  const needEvent = n.event
+  const needScroll = n.scroll
   const run = (build: (b: Binder) => string) => {
     const b = binderFor(ctx)
     const sql = build(b)

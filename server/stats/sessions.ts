@@ -1,5 +1,6 @@
 import type { Ch } from '../store/client.ts'
 import { addDays, utcDate } from './dates.ts'
+import { dropRollups, rollupDay } from './rollups.ts'
 
 /** A visit ends after this long without an event. */
 export const VISIT_GAP_MS = 30 * 60 * 1000
@@ -100,6 +101,7 @@ export async function sessioniseDay(ch: Ch, day: string): Promise<number> {
     day,
   })
   await ch.insert('sessionised_days', [{ day, visits: done?.n ?? 0 }])
+  await rollupDay(ch, day)
   return done?.n ?? 0
 }
 
@@ -135,6 +137,12 @@ async function closedDays(ch: Ch, now: number): Promise<string[]> {
     await sessioniseDay(ch, d)
     done.push(d)
   }
+  // Days stored before rollups existed (or whose rollup was interrupted) get them now.
+  const bare = await ch.query<{ d: string }>(
+    `SELECT DISTINCT toString(day) AS d FROM sessionised_days
+     WHERE day NOT IN (SELECT day FROM rollup_days) ORDER BY d`,
+  )
+  for (const { d } of bare) await rollupDay(ch, d)
   return done
 }
 
@@ -148,6 +156,7 @@ async function closedDays(ch: Ch, now: number): Promise<string[]> {
 export async function resessioniseDays(ch: Ch, days: readonly string[]): Promise<void> {
   if (days.length === 0) return
   const params = { days: [...days] }
+  await dropRollups(ch, days)
   await ch.command('ALTER TABLE sessionised_days DELETE WHERE day IN {days:Array(Date)}', params, {
     mutations_sync: 2,
   })

@@ -1,0 +1,126 @@
+import type { Binder } from './binder.ts'
+import type { StatsContext } from './context.ts'
+import { addDays, localDate, startOfMonth, startOfWeek } from './dates.ts'
+import type { Interval } from './period.ts'
+import type { PropertyDef } from './properties.ts'
+import { EVENT_DIMS, VISIT_DIMS } from './rollups.ts'
+
+const DAY_MS = 86_400_000
+
+/** How rows are grouped (mirrors engine.ts `Grouping`). */
+export type RollupGrouping =
+  | { kind: 'total' }
+  | { kind: 'time'; interval: Interval }
+  | { kind: 'property'; def: PropertyDef }
+
+/** Which sums a query needs: visit sums, event sums, scroll sums. */
+export interface Needs {
+  visit: boolean
+  event: boolean
+  scroll: boolean
+}
+
+/** The rollup dimensions a grouping reads, or `null` when rollups cannot answer it exactly. */
+export function rollupDims(g: RollupGrouping, n: Needs): { visit: string; event: string } | null {
+  if (g.kind === 'total') return { visit: '', event: '' }
+  if (g.kind === 'time') return g.interval === 'hour' ? null : { visit: '', event: '' }
+  const name = g.def.name
+  if ((VISIT_DIMS as readonly string[]).includes(name))
+    return n.event || n.scroll ? null : { visit: name, event: '' }
+  if (!(EVENT_DIMS as readonly string[]).includes(name)) return null
+  // Visit metrics of event:page describe entry pages (Plausible); of other event values, the
+  // visits holding one, which per-value daily sums cannot tell.
+  if (name === 'event:page') return { visit: 'visit:entry_page', event: name }
+  return n.visit ? null : { visit: '', event: name }
+}
+
+function bucketOf(date: string, interval: Interval): string {
+  if (interval === 'week') return startOfWeek(date)
+  if (interval === 'month') return startOfMonth(date)
+  return date
+}
+
+/** UTC days answered from rollups (with each one's group label) and the rest. */
+export interface DaySplit {
+  rolled: string[]
+  labels: string[]
+  rest: string[]
+}
+
+/**
+ * Splits the range's UTC days: a rolled-up day lying wholly inside the range (and, for a
+ * timeseries, wholly inside one bucket of the site's zone) reads its rollup rows; every other
+ * day — partial edge days of other time zones, today, days not rolled up — is computed as before.
+ *
+ * @example
+ * splitDays(ctx, { kind: 'total' }) // { rolled: ['2026-11-01', ...], labels: ['', ...], rest: ['2026-11-25'] }
+ */
+export function splitDays(ctx: StatsContext, g: RollupGrouping): DaySplit {
+  const out: DaySplit = { rolled: [], labels: [], rest: [] }
+  const rolled = new Set(ctx.rolled)
+  for (let d = ctx.range.d0; d <= ctx.range.d1; d = addDays(d, 1)) {
+    const start = Date.parse(`${d}T00:00:00Z`)
+    const end = start + DAY_MS
+    let label: string | null = null
+    if (rolled.has(d) && start >= ctx.range.from && end <= ctx.range.to) {
+      if (g.kind !== 'time') label = ''
+      else {
+        const first = bucketOf(localDate(start, ctx.range.tz), g.interval)
+        if (first === bucketOf(localDate(end - 1, ctx.range.tz), g.interval)) label = first
+      }
+    }
+    if (label === null) out.rest.push(d)
+    else {
+      out.rolled.push(d)
+      out.labels.push(label)
+    }
+  }
+  return out
+}
+
+const V_COLS = ['visitors_v', 'visits', 'bounces', 'duration', 'visit_pageviews'] as const
+const E_COLS = [
+  'visitors_e',
+  'pageviews',
+  'events',
+  'engaged_ms',
+  'engagements',
+  'scroll_sum',
+  'scroll_n',
+] as const
+
+/**
+ * One statement summing the rollup rows of `split.rolled` per group: visit sums from
+ * `visit_rollup`, event and scroll sums from `event_rollup`, as the live queries name them.
+ */
+export function rollupSql(
+  ctx: StatsContext,
+  g: RollupGrouping,
+  n: Needs,
+  dims: { visit: string; event: string },
+  split: DaySplit,
+  b: Binder,
+): string {
+  const days = b.bind(split.rolled, 'Array(Date)')
+  const key =
+    g.kind === 'time'
+      ? `transform(day, ${days}, ${b.bind(split.labels, 'Array(String)')}, '')`
+      : g.kind === 'total'
+        ? "''"
+        : 'value'
+  const zeros = (cols: readonly string[]) => cols.map((c) => `toUInt64(0) AS ${c}`).join(', ')
+  const parts: string[] = []
+  if (n.visit) {
+    const skip = g.kind === 'property' && dims.visit !== '' ? " AND value != ''" : ''
+    parts.push(`SELECT ${key} AS grp, visitors AS visitors_v, visits, bounces, toUInt64(duration) AS duration,
+      visit_pageviews, ${zeros(E_COLS)}
+      FROM visit_rollup WHERE site_id = {site:String} AND dim = ${b.bind(dims.visit, 'String')} AND day IN ${days}${skip}`)
+  }
+  if (n.event || n.scroll) {
+    parts.push(`SELECT ${key} AS grp, ${zeros(V_COLS)}, visitors AS visitors_e, pageviews, events, engaged_ms,
+      engagements, scroll_sum, scroll_n
+      FROM event_rollup WHERE site_id = {site:String} AND dim = ${b.bind(dims.event, 'String')} AND day IN ${days}`)
+  }
+  const sums = [...V_COLS, ...E_COLS].map((c) => `sum(${c}) AS ${c}`).join(', ')
+  return `SELECT grp, ${sums} FROM (${parts.join('\nUNION ALL\n')}) GROUP BY grp`
+}

@@ -1,0 +1,126 @@
+import type { Ch } from '../store/client.ts'
+import { propertyDef } from './properties.ts'
+
+/**
+ * Daily rollups (migration 0004). A visitor id lives one UTC day, so per-day sums — distinct
+ * visitors included — add up exactly over whole UTC days. A day is rolled up right after it is
+ * sessionised; queries read rollups for the whole UTC days of their range and visits/events for
+ * the rest (the range's partial edge days in other time zones, and today).
+ */
+
+/** Visit properties with a row per display value per day in `visit_rollup`. */
+export const VISIT_DIMS = [
+  'visit:source',
+  'visit:referrer',
+  'visit:utm_source',
+  'visit:utm_medium',
+  'visit:utm_campaign',
+  'visit:utm_term',
+  'visit:utm_content',
+  'visit:entry_page',
+  'visit:exit_page',
+  'visit:country',
+  'visit:device',
+  'visit:browser',
+  'visit:browser_version',
+  'visit:os',
+  'visit:os_version',
+] as const
+
+/** Event properties with a row per value per day in `event_rollup`. */
+export const EVENT_DIMS = ['event:page', 'event:name', 'event:hostname'] as const
+
+const noBind = (): string => {
+  throw new Error('rollup properties take no keys')
+}
+
+/** `[(dim, display value), ...]`: one array element per dimension a visit is counted under. */
+function visitDimsArray(): string {
+  const pairs = VISIT_DIMS.map(
+    (name) => `('${name}', CAST(${propertyDef(name, 'property').sql(noBind, 'v')} AS String))`,
+  )
+  return `[('', ''), ${pairs.join(', ')}]`
+}
+
+/** Event dimensions; `event:name` leaves engagement events out, as its breakdown does. */
+function eventDimsArray(withName: boolean): string {
+  const pairs = ["('', '')", "('event:page', path)", "('event:hostname', CAST(hostname AS String))"]
+  if (withName) pairs.push("('event:name', CAST(name AS String))")
+  const arr = `[${pairs.join(', ')}]`
+  return withName ? `arrayFilter(kv -> NOT (kv.1 = 'event:name' AND name = 'engagement'), ${arr})` : arr
+}
+
+function visitRollupSql(): string {
+  return `INSERT INTO visit_rollup (site_id, day, dim, value, visitors, visits, bounces, duration, visit_pageviews, retention_days)
+SELECT site_id, day, kv.1 AS dim, kv.2 AS value, uniqExact(visitor), count(),
+  countIf(v.pageviews <= 1 AND v.interactions = 0),
+  sum(toUnixTimestamp64Milli(v.ended) - toUnixTimestamp64Milli(v.started)), sum(v.pageviews), max(retention_days)
+FROM sessions AS v ARRAY JOIN ${visitDimsArray()} AS kv
+WHERE v.day = {day:Date}
+GROUP BY site_id, day, dim, value`
+}
+
+const EVENT_COLS =
+  'site_id, day, dim, value, visitors, pageviews, events, engaged_ms, engagements, scroll_sum, scroll_n, retention_days'
+
+function eventRollupSql(): string {
+  return `INSERT INTO event_rollup (${EVENT_COLS})
+SELECT site_id, toDate(ts) AS day, kv.1 AS dim, kv.2 AS value,
+  uniqExactIf(visitor, name != 'engagement'), countIf(name = 'pageview'), countIf(name != 'engagement'),
+  sumIf(engaged_ms, name = 'engagement'), countIf(name = 'engagement'), 0, 0, max(retention_days)
+FROM events ARRAY JOIN ${eventDimsArray(true)} AS kv
+WHERE toDate(ts) = {day:Date}
+GROUP BY site_id, day, dim, value`
+}
+
+/** Scroll depth: the deepest report per (visitor, page) under each value, as the live query takes it. */
+function scrollRollupSql(): string {
+  return `INSERT INTO event_rollup (${EVENT_COLS})
+SELECT site_id, day, dim, value, 0, 0, 0, 0, 0, sum(m), count(), max(r)
+FROM (
+  SELECT site_id, toDate(ts) AS day, kv.1 AS dim, kv.2 AS value, visitor, path, max(scroll_depth) AS m,
+    max(retention_days) AS r
+  FROM events ARRAY JOIN ${eventDimsArray(false)} AS kv
+  WHERE toDate(ts) = {day:Date} AND name = 'engagement'
+  GROUP BY site_id, day, dim, value, visitor, path
+)
+GROUP BY site_id, day, dim, value`
+}
+
+/** UTC days in `[d0, d1]` whose rollups are complete. */
+export async function rolledUpDays(ch: Ch, d0: string, d1: string): Promise<Set<string>> {
+  const rows = await ch.query<{ d: string }>(
+    'SELECT DISTINCT toString(day) AS d FROM rollup_days WHERE day BETWEEN {d0:Date} AND {d1:Date}',
+    { d0, d1 },
+  )
+  return new Set(rows.map((r) => r.d))
+}
+
+/**
+ * Writes the rollups of one sessionised UTC day for every site, replacing any rows an earlier
+ * (interrupted or outdated) run left. Call it only for a day whose visits are stored.
+ *
+ * @example
+ * await rollupDay(ch, '2026-11-24')
+ */
+export async function rollupDay(ch: Ch, day: string): Promise<void> {
+  await dropRollups(ch, [day])
+  for (const sql of [visitRollupSql(), eventRollupSql(), scrollRollupSql()]) await ch.command(sql, { day })
+  await ch.insert('rollup_days', [{ day }])
+}
+
+/** Forgets the rollups of `days` (they are read from visits and events until rolled up again). */
+export async function dropRollups(ch: Ch, days: readonly string[]): Promise<void> {
+  const params = { days: [...days] }
+  for (const table of ['rollup_days', 'visit_rollup', 'event_rollup'] as const) {
+    const [left] = await ch.query<{ n: number }>(
+      `SELECT count() AS n FROM ${table} WHERE day IN {days:Array(Date)}`,
+      params,
+    )
+    if ((left?.n ?? 0) > 0) {
+      await ch.command(`ALTER TABLE ${table} DELETE WHERE day IN {days:Array(Date)}`, params, {
+        mutations_sync: 2,
+      })
+    }
+  }
+}
