@@ -19,6 +19,8 @@ export interface StatsContext {
   rolled: string[]
   /** When set, only these UTC days are read from visits and events (the others from rollups). */
   only?: string[]
+  /** The `live_visits` snapshot of the `live` days (`null`: they have no events); unset: sessionise inline. */
+  liveSnapshot?: string | null
 }
 
 /**
@@ -100,11 +102,16 @@ export function visitsSql(ctx: StatsContext, b: Binder): string {
     parts.push(`SELECT ${COLS} FROM sessions
       WHERE site_id = {site:String} AND day BETWEEN {d0:Date} AND {d1:Date} AND day IN ${b.bind(ctx.stored, 'Array(Date)')}`)
   }
-  if (ctx.live.length > 0) {
+  if (ctx.live.length > 0 && ctx.liveSnapshot !== undefined) {
+    if (ctx.liveSnapshot !== null) {
+      parts.push(`SELECT ${COLS} FROM live_visits WHERE snapshot = ${b.bind(ctx.liveSnapshot, 'String')}`)
+    }
+  } else if (ctx.live.length > 0) {
     const where = `site_id = {site:String} AND toDate(ts) BETWEEN ${b.bind(ctx.live[0], 'Date')}
       AND ${b.bind(ctx.live[ctx.live.length - 1], 'Date')} AND toDate(ts) IN ${b.bind(ctx.live, 'Array(Date)')}`
     parts.push(`SELECT ${COLS} FROM (${sessioniseSql(where)})`)
   }
+  if (parts.length === 0) return `SELECT ${COLS} FROM sessions WHERE 0`
   return parts.join('\nUNION ALL\n')
 }
 

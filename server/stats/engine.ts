@@ -12,6 +12,7 @@ import {
   visitsSql,
 } from './context.ts'
 import { filtersSql, isEventFilter, isVisitFilter, isVisitOnlyFilter } from './filters.ts'
+import { liveSnapshot } from './live.ts'
 import { addRaw, emptyRaw, type Metric, type Raw } from './metrics.ts'
 import type { Interval } from './period.ts'
 import { type PropertyDef, propertyDef } from './properties.ts'
@@ -200,6 +201,13 @@ export async function computeGroups(
   return a
 }
 
+/** Whether a query reads visits of the live days (worth a shared snapshot of them). */
+function usesVisits(ctx: StatsContext, g: Grouping, n: Needs): boolean {
+  if (ctx.live.length === 0) return false
+  const byVisitOnly = g.kind === 'property' && g.def.scope === 'visit' && !g.def.perVisitor
+  return n.visit || hasFilter(ctx, isVisitOnlyFilter) || ((n.event || n.scroll) && byVisitOnly)
+}
+
 function needs(g: Grouping, metrics: readonly Metric[]): Needs {
   const eventProp = g.kind === 'property' && g.def.scope === 'event'
   const wantsVisitors = metrics.includes('visitors') || g.kind === 'property'
@@ -210,7 +218,10 @@ function needs(g: Grouping, metrics: readonly Metric[]): Needs {
   }
 }
 
-async function computeLive(ch: Ch, ctx: StatsContext, g: Grouping, n: Needs): Promise<Map<string, Raw>> {
+async function computeLive(ch: Ch, base: StatsContext, g: Grouping, n: Needs): Promise<Map<string, Raw>> {
+  const ctx = usesVisits(base, g, n)
+    ? { ...base, liveSnapshot: await liveSnapshot(ch, base.site.domain, base.live) }
+    : base
   const eventProp = g.kind === 'property' && g.def.scope === 'event'
   const needVisit = n.visit
   const needEvent = n.event

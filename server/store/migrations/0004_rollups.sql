@@ -52,3 +52,39 @@ CREATE TABLE IF NOT EXISTS rollup_days
 )
 ENGINE = ReplacingMergeTree(done_at)
 ORDER BY day;
+
+-- Snapshots of the visits of days not stored yet (today), sessionised once per change of those
+-- days' events and shared by every query until the next change (stats/live.ts). A snapshot is
+-- one partition, dropped when superseded; the TTL clears snapshots an exited process left.
+CREATE TABLE IF NOT EXISTS live_visits
+(
+    snapshot         String,
+    made             DateTime('UTC') DEFAULT now(),
+    visitor          UInt64,
+    started          DateTime64(3, 'UTC'),
+    ended            DateTime64(3, 'UTC'),
+    hostname         LowCardinality(String),
+    entry_page       String,
+    exit_page        String,
+    referrer         LowCardinality(String),
+    source           LowCardinality(String),
+    utm_source       LowCardinality(String),
+    utm_medium       LowCardinality(String),
+    utm_campaign     LowCardinality(String),
+    utm_term         LowCardinality(String),
+    utm_content      LowCardinality(String),
+    country          LowCardinality(String),
+    device           LowCardinality(String),
+    browser          LowCardinality(String),
+    browser_version  LowCardinality(String),
+    os               LowCardinality(String),
+    os_version       LowCardinality(String),
+    pageviews        UInt32,
+    events           UInt32,
+    interactions     UInt32
+)
+ENGINE = MergeTree
+PARTITION BY snapshot
+ORDER BY visitor
+TTL made + toIntervalHour(1)
+SETTINGS ttl_only_drop_parts = 1;

@@ -1,0 +1,88 @@
+import type { Ch } from '../store/client.ts'
+import { sessioniseSql, VISIT_COLUMNS } from './sessions.ts'
+
+/**
+ * Snapshots of live visits. Days that are not stored yet (today) are sessionised from events,
+ * which is the costliest step of a report; a dashboard overview asks for it about ten times at
+ * once. So the visits of a site's live days are written once into `live_visits` under a
+ * snapshot id, keyed by the count of those days' events (events are only ever appended), and every query
+ * reads the snapshot until an event arrives. Exact: a new event changes the key, and the next
+ * query takes a new snapshot. Concurrent queries share one in-flight snapshot.
+ */
+
+interface Entry {
+  key: string
+  id: Promise<string | null>
+  at: number
+}
+
+/** A snapshot is taken again after this long, well before the table's 1 h TTL can remove it. */
+const MAX_AGE_MS = 10 * 60_000
+
+/** Per engine: `site|days` -> the newest snapshot. */
+const byEngine = new WeakMap<Ch, Map<string, Entry>>()
+/** Superseded snapshots, dropped once no query can still be reading them. */
+const retired = new WeakMap<Ch, Array<{ id: Promise<string | null>; at: number }>>()
+/** How long a superseded snapshot stays readable for queries that resolved it just before. */
+const RETIRE_MS = 120_000
+
+const COLS = VISIT_COLUMNS.join(', ')
+
+function newId(): string {
+  const bytes = new Uint8Array(8)
+  crypto.getRandomValues(bytes)
+  return `s${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`
+}
+
+/**
+ * The id of a `live_visits` snapshot holding every visit of `site` on the UTC `days`, or `null`
+ * when those days have no events (so no visits).
+ *
+ * @example
+ * const id = await liveSnapshot(ch, 'example.com', ['2026-11-25'])
+ * // SELECT ... FROM live_visits WHERE snapshot = {id:String}
+ */
+export async function liveSnapshot(ch: Ch, site: string, days: readonly string[]): Promise<string | null> {
+  const params = { site, days: [...days] }
+  const [v] = await ch.query<{ n: number }>(
+    `SELECT count() AS n FROM events
+     WHERE site_id = {site:String} AND toDate(ts) IN {days:Array(Date)}`,
+    params,
+  )
+  const cache = byEngine.get(ch) ?? new Map<string, Entry>()
+  byEngine.set(ch, cache)
+  const slot = `${site}|${days.join(',')}`
+  const hit = cache.get(slot)
+  if (!v || Number(v.n) === 0) {
+    cache.delete(slot)
+    return null
+  }
+  const key = String(v.n)
+  if (hit?.key === key && hit.at > Date.now() - MAX_AGE_MS) return hit.id
+  const id = newId()
+  const made = (async () => {
+    const where = 'site_id = {site:String} AND toDate(ts) IN {days:Array(Date)}'
+    await ch.command(
+      `INSERT INTO live_visits (snapshot, ${COLS}) SELECT {id:String}, ${COLS} FROM (${sessioniseSql(where)})`,
+      { ...params, id },
+    )
+    return id
+  })()
+  cache.set(slot, { key, id: made, at: Date.now() })
+  made.catch(() => cache.get(slot)?.id === made && cache.delete(slot))
+  const old = retired.get(ch) ?? []
+  retired.set(ch, old)
+  if (hit) old.push({ id: hit.id, at: Date.now() })
+  while (old.length > 0 && (old[0]?.at ?? 0) < Date.now() - RETIRE_MS) {
+    const gone = old.shift()
+    if (gone) void dropSnapshot(ch, gone.id)
+  }
+  return made
+}
+
+async function dropSnapshot(ch: Ch, old: Promise<string | null>): Promise<void> {
+  const id = await old.catch(() => null)
+  // The id is made here (`s` + hex), never from a request; partitions cannot be bound parameters.
+  if (id === null || !/^s[0-9a-f]{16}$/.test(id)) return
+  await ch.command(`ALTER TABLE live_visits DROP PARTITION '${id}'`).catch(() => {})
+}
