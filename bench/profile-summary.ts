@@ -52,7 +52,28 @@ export function summarise(p: Profile) {
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .map(([k, us]) => ({ name: k, ms: Math.round(us / 1000), pct: (100 * us) / total }))
-  return { totalMs: Math.round(total / 1000), functions: top(byFn), files: top(byFile) }
+  // Inclusive time of the project's own functions (self + callees), counted once per stack.
+  const parent = new Map<number, number>()
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const byId = new Map(p.nodes.map((n) => [n.id, n]))
+  const inclusive = new Map<string, number>()
+  for (const [id, us] of selfUs) {
+    const seen = new Set<string>()
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)?.callFrame
+      if (!f || !/\/(server|scripts)\//.test(f.url) || f.url.includes('node_modules')) continue
+      const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(server|scripts)\//, '$1/')}:${f.lineNumber + 1}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      inclusive.set(key, (inclusive.get(key) ?? 0) + us)
+    }
+  }
+  return {
+    totalMs: Math.round(total / 1000),
+    functions: top(byFn),
+    files: top(byFile),
+    inclusive: top(inclusive),
+  }
 }
 
 if (process.argv[1]?.endsWith('profile-summary.ts')) {
@@ -63,6 +84,9 @@ if (process.argv[1]?.endsWith('profile-summary.ts')) {
   console.log(`total sampled: ${s.totalMs} ms`)
   console.log('\nby file/package (self time):')
   for (const f of s.files.slice(0, n))
+    console.log(`  ${f.pct.toFixed(1).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.name}`)
+  console.log('\nproject functions (inclusive time):')
+  for (const f of s.inclusive.slice(0, n))
     console.log(`  ${f.pct.toFixed(1).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.name}`)
   console.log('\nby function (self time):')
   for (const f of s.functions.slice(0, n))

@@ -4,7 +4,7 @@
  * and merges its section into bench/results.json and bench/results.md.
  *
  * Flags: --connections N --duration S --warmup REQUESTS (ingest), --cpu-prof DIR (ingest: profile the server),
- * --diagnose (ingest: also the bare app with the ingest middleware),
+ * --diagnose (ingest: also the bare app with the ingest middleware), --rounds N (ingest),
  * --events N --runs N --keep DIR --reuse DIR (query), --codecs (query: try alternative codecs).
  */
 import { parseArgs } from 'node:util'
@@ -24,6 +24,7 @@ const { positionals, values } = parseArgs({
     reuse: { type: 'string' },
     codecs: { type: 'boolean', default: false },
     diagnose: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '3' },
   },
 })
 
@@ -43,6 +44,7 @@ async function ingest(): Promise<void> {
     visitors: 20_000,
     cpuProfDir: values['cpu-prof'] ?? null,
     diagnose: values.diagnose ?? false,
+    rounds: int('rounds', values.rounds),
   })
   saveSection('ingest', section)
 }
