@@ -175,7 +175,7 @@ export async function computeGroups(
   const eventProp = g.kind === 'property' && g.def.scope === 'event'
   const rolled = (async () => {
     const b = binderFor(ctx)
-    const rows = await ch.query<Row>(rollupSql(ctx, g, n, dims, split, b), b.params)
+    const rows = await ch.query<Row>(rollupSql(g, n, dims, split, b), b.params)
     const out = new Map<string, Raw>()
     for (const row of rows) {
       const r = emptyRaw()

@@ -34,15 +34,41 @@ function newId(): string {
   return `s${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`
 }
 
+const usable = new WeakMap<Ch, Promise<boolean>>()
+
 /**
- * The id of a `live_visits` snapshot holding every visit of `site` on the UTC `days`, or `null`
- * when those days have no events (so no visits).
+ * Snapshots need a plain single-node `live_visits` table: on a replicated cluster a query may
+ * reach a replica that has not fetched the snapshot yet, so there visits are sessionised inline.
+ */
+function snapshotsUsable(ch: Ch): Promise<boolean> {
+  let found = usable.get(ch)
+  if (!found) {
+    found = ch
+      .query<{ engine: string }>(
+        "SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'live_visits'",
+      )
+      .then((rows) => rows[0]?.engine === 'MergeTree')
+      .catch(() => false)
+    usable.set(ch, found)
+  }
+  return found
+}
+
+/**
+ * The id of a `live_visits` snapshot holding every visit of `site` on the UTC `days`, `null`
+ * when those days have no events (so no visits), or `undefined` where snapshots are not used
+ * (the caller sessionises inline).
  *
  * @example
  * const id = await liveSnapshot(ch, 'example.com', ['2026-11-25'])
  * // SELECT ... FROM live_visits WHERE snapshot = {id:String}
  */
-export async function liveSnapshot(ch: Ch, site: string, days: readonly string[]): Promise<string | null> {
+export async function liveSnapshot(
+  ch: Ch,
+  site: string,
+  days: readonly string[],
+): Promise<string | null | undefined> {
+  if (!(await snapshotsUsable(ch))) return undefined
   const params = { site, days: [...days] }
   const [v] = await ch.query<{ n: number }>(
     `SELECT count() AS n FROM events

@@ -47,8 +47,11 @@ export async function aggregate(
   q: ReportQuery,
   compare: boolean,
 ): Promise<Record<string, AggregateValue>> {
-  const now = await totals(ch, q)
-  const before = compare ? await totals(ch, { ...q, range: previousPeriod(q.range) }) : null
+  // Both periods at once: a ClickHouse server runs them side by side (chDB queues them anyway).
+  const [now, before] = await Promise.all([
+    totals(ch, q),
+    compare ? totals(ch, { ...q, range: previousPeriod(q.range) }) : null,
+  ])
   const out: Record<string, AggregateValue> = {}
   for (const m of q.metrics) {
     const value = metricValue(m, now)

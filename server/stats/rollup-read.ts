@@ -94,7 +94,6 @@ const E_COLS = [
  * `visit_rollup`, event and scroll sums from `event_rollup`, as the live queries name them.
  */
 export function rollupSql(
-  ctx: StatsContext,
   g: RollupGrouping,
   n: Needs,
   dims: { visit: string; event: string },
