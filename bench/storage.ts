@@ -124,22 +124,32 @@ export const VARIANTS: Variant[] = [
  * Copies `events` into a scratch table per variant (same partitioning and sort key), merges it
  * to one part per partition and returns its per-column sizes. The scratch tables are dropped.
  */
-export async function tryVariants(ch: Ch, variants: readonly Variant[] = VARIANTS) {
-  const base = await columnSizes(ch, 'events')
+export async function tryVariants(
+  ch: Ch,
+  variants: readonly Variant[] = VARIANTS,
+  source: { table: string; partitionBy: string; orderBy: string } = {
+    table: 'events',
+    partitionBy: 'toYYYYMM(ts)',
+    orderBy: '(site_id, toDate(ts), visitor, ts)',
+  },
+) {
+  const base = await columnSizes(ch, source.table)
   const out: Array<{ variant: string; total: TableSize; columns: ColumnSize[] }> = []
   for (const v of variants) {
-    const table = `bench_codec_${v.name.replace(/[^a-z0-9]/g, '_')}`
+    const table = `bench_codec_${source.table}_${v.name.replace(/[^a-z0-9]/g, '_')}`
     const defs = base
       .map((c) => `\`${c.name}\` ${v.columns[c.name] ?? `${c.type}${c.codec ? ` ${c.codec}` : ''}`}`)
       .join(',\n  ')
     await ch.command(`DROP TABLE IF EXISTS ${table}`)
     await ch.command(
-      `CREATE TABLE ${table} (\n  ${defs}\n) ENGINE = MergeTree PARTITION BY toYYYYMM(ts)
-       ORDER BY (site_id, toDate(ts), visitor, ts)
+      `CREATE TABLE ${table} (\n  ${defs}\n) ENGINE = MergeTree PARTITION BY ${source.partitionBy}
+       ORDER BY ${source.orderBy}
        SETTINGS min_bytes_for_wide_part = 0, min_rows_for_wide_part = 0`,
     )
     const t0 = performance.now()
-    await ch.command(`INSERT INTO ${table} SELECT ${base.map((c) => `\`${c.name}\``).join(', ')} FROM events`)
+    await ch.command(
+      `INSERT INTO ${table} SELECT ${base.map((c) => `\`${c.name}\``).join(', ')} FROM ${source.table}`,
+    )
     await ch.command(`OPTIMIZE TABLE ${table} FINAL`)
     console.log(`  codec variant ${v.name}: copied and merged in ${Math.round(performance.now() - t0)} ms`)
     out.push({ variant: v.name, total: await tableSize(ch, table), columns: await columnSizes(ch, table) })
@@ -147,3 +157,26 @@ export async function tryVariants(ch: Ch, variants: readonly Variant[] = VARIANT
   }
   return out
 }
+
+/** Candidate codecs for the stored visits (`sessions`), measured the same way. */
+export const SESSION_VARIANTS: Variant[] = [
+  {
+    name: 'recommended',
+    columns: {
+      ...Object.fromEntries(
+        ['site_id', 'hostname', ...LC.filter((c) => !['site_id', 'name', 'hostname'].includes(c))].map(
+          (c) => [c, 'LowCardinality(String) CODEC(ZSTD(3))'],
+        ),
+      ),
+      visitor: 'UInt64 CODEC(ZSTD(3))',
+      started: "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(3))",
+      ended: "DateTime64(3, 'UTC') CODEC(Delta, ZSTD(3))",
+      entry_page: 'LowCardinality(String) CODEC(ZSTD(3))',
+      exit_page: 'LowCardinality(String) CODEC(ZSTD(3))',
+      pageviews: 'UInt32 CODEC(T64, ZSTD(3))',
+      events: 'UInt32 CODEC(T64, ZSTD(3))',
+      interactions: 'UInt32 CODEC(T64, ZSTD(3))',
+      retention_days: 'UInt16 CODEC(ZSTD(3))',
+    },
+  },
+]
