@@ -267,7 +267,7 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
         ],
       },
       {
-        title: 'Durability after SIGTERM (graceful flush)',
+        title: 'Durability after SIGTERM (graceful flush; 202 answers include the warm-up)',
         head: [
           'round',
           '202 answers',
