@@ -16,7 +16,7 @@ import { liveSnapshot } from './live.ts'
 import { addRaw, emptyRaw, type Metric, type Raw } from './metrics.ts'
 import type { Interval } from './period.ts'
 import { type PropertyDef, propertyDef } from './properties.ts'
-import { type Needs, rollupDims, rollupSql, splitDays } from './rollup-read.ts'
+import { type DaySplit, liveEventSql, type Needs, rollupDims, rollupSql, splitDays } from './rollup-read.ts'
 
 /** How rows are grouped: one total, time buckets in the site's zone, or a property's values. */
 export type Grouping =
@@ -169,36 +169,70 @@ export async function computeGroups(
   metrics: readonly Metric[],
 ): Promise<Map<string, Raw>> {
   const n = needs(g, metrics)
-  const dims = ctx.filters.length === 0 && ctx.rolled.length > 0 ? rollupDims(g, n) : null
-  const split = dims ? splitDays(ctx, g) : null
-  if (!dims || !split || split.rolled.length === 0) return computeLive(ch, ctx, g, n)
+  const dims = ctx.filters.length === 0 ? rollupDims(g, n) : null
+  if (!dims) return computeLive(ch, ctx, g, n)
+  const split = splitDays(ctx, g)
   const eventProp = g.kind === 'property' && g.def.scope === 'event'
-  const rolled = (async () => {
+  const parts: Array<Promise<Map<string, Raw>>> = []
+  if (split.rolled.length > 0) {
     const b = binderFor(ctx)
-    const rows = await ch.query<Row>(rollupSql(g, n, dims, split, b), b.params)
-    const out = new Map<string, Raw>()
-    for (const row of rows) {
-      const r = emptyRaw()
-      r.visitors = num(eventProp ? row.visitors_e : row.visitors_v)
-      r.visits = num(row.visits)
-      r.bounces = num(row.bounces)
-      r.duration = num(row.duration)
-      r.visitPageviews = num(row.visit_pageviews)
-      r.pageviews = num(row.pageviews)
-      r.events = num(row.events)
-      r.engagedMs = num(row.engaged_ms)
-      r.engagements = num(row.engagements)
-      r.scrollSum = num(row.scroll_sum)
-      r.scrollN = num(row.scroll_n)
-      out.set(String(row.grp), r)
+    parts.push(ch.query<Row>(rollupSql(g, n, dims, split, b), b.params).then((r) => toRaw(r, eventProp)))
+  }
+  const wantsEvents = n.event || n.scroll
+  const liveEvents = wantsEvents && split.liveWhole.length > 0
+  if (liveEvents) parts.push(liveEventGroups(ch, ctx, g, dims.event, split, eventProp))
+  if (split.rest.length > 0) {
+    const visitsOnly = liveEvents ? { ...n, event: false, scroll: false } : n
+    if (n.visit || !liveEvents) parts.push(computeLive(ch, restrictTo(ctx, split.rest), g, visitsOnly))
+    const restEvents = split.rest.filter((d) => !split.liveWhole.includes(d))
+    if (liveEvents && restEvents.length > 0) {
+      parts.push(computeLive(ch, restrictTo(ctx, restEvents), g, { ...n, visit: false }))
     }
-    return out
-  })()
-  const live =
-    split.rest.length > 0 ? computeLive(ch, restrictTo(ctx, split.rest), g, n) : Promise.resolve(new Map())
-  const [a, z] = await Promise.all([rolled, live])
-  for (const [k, r] of z) a.set(k, addRaw(a.get(k) ?? emptyRaw(), r))
-  return a
+  }
+  const out = new Map<string, Raw>()
+  for (const m of await Promise.all(parts)) {
+    for (const [k, r] of m) out.set(k, addRaw(out.get(k) ?? emptyRaw(), r))
+  }
+  return out
+}
+
+/** Event sums of the live days wholly in range, from a shared snapshot (inline when none). */
+async function liveEventGroups(
+  ch: Ch,
+  ctx: StatsContext,
+  g: Grouping,
+  dim: string,
+  split: DaySplit,
+  eventProp: boolean,
+): Promise<Map<string, Raw>> {
+  const id = await liveSnapshot(ch, ctx.site.domain, split.liveWhole, 'events')
+  if (id === null) return new Map()
+  if (id === undefined) {
+    return computeLive(ch, restrictTo(ctx, split.liveWhole), g, { visit: false, event: true, scroll: true })
+  }
+  const b = binderFor(ctx)
+  const rows = await ch.query<Row>(liveEventSql(g, dim, split.liveWhole, split.liveLabels, id, b), b.params)
+  return toRaw(rows, eventProp)
+}
+
+function toRaw(rows: Row[], eventProp: boolean): Map<string, Raw> {
+  const out = new Map<string, Raw>()
+  for (const row of rows) {
+    const r = emptyRaw()
+    r.visitors = num(eventProp ? row.visitors_e : row.visitors_v)
+    r.visits = num(row.visits)
+    r.bounces = num(row.bounces)
+    r.duration = num(row.duration)
+    r.visitPageviews = num(row.visit_pageviews)
+    r.pageviews = num(row.pageviews)
+    r.events = num(row.events)
+    r.engagedMs = num(row.engaged_ms)
+    r.engagements = num(row.engagements)
+    r.scrollSum = num(row.scroll_sum)
+    r.scrollN = num(row.scroll_n)
+    out.set(String(row.grp), r)
+  }
+  return out
 }
 
 /** Whether a query reads visits of the live days (worth a shared snapshot of them). */

@@ -1,14 +1,30 @@
 import type { Ch } from '../store/client.ts'
+import { EVENT_SUMS, eventRollupSelect } from './rollups.ts'
 import { sessioniseSql, VISIT_COLUMNS } from './sessions.ts'
 
 /**
- * Snapshots of live visits. Days that are not stored yet (today) are sessionised from events,
+ * Snapshots of live days. Days that are not stored yet (today) are sessionised from events,
  * which is the costliest step of a report; a dashboard overview asks for it about ten times at
- * once. So the visits of a site's live days are written once into `live_visits` under a
- * snapshot id, keyed by the count of those days' events (events are only ever appended), and every query
- * reads the snapshot until an event arrives. Exact: a new event changes the key, and the next
- * query takes a new snapshot. Concurrent queries share one in-flight snapshot.
+ * once. So the visits of a site's live days are written once into `live_visits` (and their
+ * event sums, laid out as `event_rollup`, into `live_event_rollup`) under a snapshot id, keyed
+ * by the count of those days' events (events are only ever appended, and a snapshot is retaken
+ * after {@link MAX_AGE_MS}), and every query reads the snapshot until an event arrives. Exact: a
+ * new event changes the key, and the next query takes a new snapshot. Concurrent queries share
+ * one in-flight snapshot.
  */
+
+/** What a snapshot holds: visits, or event sums per property value. */
+export type SnapshotKind = 'visits' | 'events'
+
+const TABLES: Record<SnapshotKind, string> = { visits: 'live_visits', events: 'live_event_rollup' }
+
+function buildSql(kind: SnapshotKind, where: string): string {
+  if (kind === 'visits') {
+    return `INSERT INTO live_visits (snapshot, ${COLS}) SELECT {id:String}, ${COLS} FROM (${sessioniseSql(where)})`
+  }
+  return `INSERT INTO live_event_rollup (snapshot, day, dim, value, ${EVENT_SUMS})
+    SELECT {id:String}, day, dim, value, ${EVENT_SUMS} FROM (${eventRollupSelect(where)})`
+}
 
 interface Entry {
   key: string
@@ -22,7 +38,7 @@ const MAX_AGE_MS = 10 * 60_000
 /** Per engine: `site|days` -> the newest snapshot. */
 const byEngine = new WeakMap<Ch, Map<string, Entry>>()
 /** Superseded snapshots, dropped once no query can still be reading them. */
-const retired = new WeakMap<Ch, Array<{ id: Promise<string | null>; at: number }>>()
+const retired = new WeakMap<Ch, Array<{ id: Promise<string | null>; at: number; kind: SnapshotKind }>>()
 /** How long a superseded snapshot stays readable for queries that resolved it just before. */
 const RETIRE_MS = 120_000
 
@@ -45,9 +61,10 @@ function snapshotsUsable(ch: Ch): Promise<boolean> {
   if (!found) {
     found = ch
       .query<{ engine: string }>(
-        "SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'live_visits'",
+        `SELECT engine FROM system.tables
+         WHERE database = currentDatabase() AND name IN ('live_visits', 'live_event_rollup')`,
       )
-      .then((rows) => rows[0]?.engine === 'MergeTree')
+      .then((rows) => rows.length === 2 && rows.every((r) => r.engine === 'MergeTree'))
       .catch(() => false)
     usable.set(ch, found)
   }
@@ -67,6 +84,7 @@ export async function liveSnapshot(
   ch: Ch,
   site: string,
   days: readonly string[],
+  kind: SnapshotKind = 'visits',
 ): Promise<string | null | undefined> {
   if (!(await snapshotsUsable(ch))) return undefined
   const params = { site, days: [...days] }
@@ -77,7 +95,7 @@ export async function liveSnapshot(
   )
   const cache = byEngine.get(ch) ?? new Map<string, Entry>()
   byEngine.set(ch, cache)
-  const slot = `${site}|${days.join(',')}`
+  const slot = `${kind}|${site}|${days.join(',')}`
   const hit = cache.get(slot)
   if (!v || Number(v.n) === 0) {
     cache.delete(slot)
@@ -88,27 +106,24 @@ export async function liveSnapshot(
   const id = newId()
   const made = (async () => {
     const where = 'site_id = {site:String} AND toDate(ts) IN {days:Array(Date)}'
-    await ch.command(
-      `INSERT INTO live_visits (snapshot, ${COLS}) SELECT {id:String}, ${COLS} FROM (${sessioniseSql(where)})`,
-      { ...params, id },
-    )
+    await ch.command(buildSql(kind, where), { ...params, id })
     return id
   })()
   cache.set(slot, { key, id: made, at: Date.now() })
   made.catch(() => cache.get(slot)?.id === made && cache.delete(slot))
   const old = retired.get(ch) ?? []
   retired.set(ch, old)
-  if (hit) old.push({ id: hit.id, at: Date.now() })
+  if (hit) old.push({ id: hit.id, at: Date.now(), kind })
   while (old.length > 0 && (old[0]?.at ?? 0) < Date.now() - RETIRE_MS) {
     const gone = old.shift()
-    if (gone) void dropSnapshot(ch, gone.id)
+    if (gone) void dropSnapshot(ch, TABLES[gone.kind], gone.id)
   }
   return made
 }
 
-async function dropSnapshot(ch: Ch, old: Promise<string | null>): Promise<void> {
+async function dropSnapshot(ch: Ch, table: string, old: Promise<string | null>): Promise<void> {
   const id = await old.catch(() => null)
   // The id is made here (`s` + hex), never from a request; partitions cannot be bound parameters.
   if (id === null || !/^s[0-9a-f]{16}$/.test(id)) return
-  await ch.command(`ALTER TABLE live_visits DROP PARTITION '${id}'`).catch(() => {})
+  await ch.command(`ALTER TABLE ${table} DROP PARTITION '${id}'`).catch(() => {})
 }

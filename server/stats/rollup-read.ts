@@ -44,7 +44,11 @@ function bucketOf(date: string, interval: Interval): string {
 export interface DaySplit {
   rolled: string[]
   labels: string[]
+  /** Days computed from visits and events (today, partial edge days, days not rolled up). */
   rest: string[]
+  /** Live (unstored) days of `rest` lying wholly in the range and one bucket: their event sums can come from a live rollup snapshot. */
+  liveWhole: string[]
+  liveLabels: string[]
 }
 
 /**
@@ -53,26 +57,32 @@ export interface DaySplit {
  * day — partial edge days of other time zones, today, days not rolled up — is computed as before.
  *
  * @example
- * splitDays(ctx, { kind: 'total' }) // { rolled: ['2026-11-01', ...], labels: ['', ...], rest: ['2026-11-25'] }
+ * splitDays(ctx, { kind: 'total' }) // { rolled: ['2026-11-01', ...], labels: ['', ...], rest: ['2026-11-25'], ... }
  */
 export function splitDays(ctx: StatsContext, g: RollupGrouping): DaySplit {
-  const out: DaySplit = { rolled: [], labels: [], rest: [] }
+  const out: DaySplit = { rolled: [], labels: [], rest: [], liveWhole: [], liveLabels: [] }
   const rolled = new Set(ctx.rolled)
+  const live = new Set(ctx.live)
   for (let d = ctx.range.d0; d <= ctx.range.d1; d = addDays(d, 1)) {
     const start = Date.parse(`${d}T00:00:00Z`)
     const end = start + DAY_MS
     let label: string | null = null
-    if (rolled.has(d) && start >= ctx.range.from && end <= ctx.range.to) {
+    if (start >= ctx.range.from && end <= ctx.range.to) {
       if (g.kind !== 'time') label = ''
       else {
         const first = bucketOf(localDate(start, ctx.range.tz), g.interval)
         if (first === bucketOf(localDate(end - 1, ctx.range.tz), g.interval)) label = first
       }
     }
-    if (label === null) out.rest.push(d)
-    else {
+    if (label !== null && rolled.has(d)) {
       out.rolled.push(d)
       out.labels.push(label)
+      continue
+    }
+    out.rest.push(d)
+    if (label !== null && live.has(d)) {
+      out.liveWhole.push(d)
+      out.liveLabels.push(label)
     }
   }
   return out
@@ -122,4 +132,27 @@ export function rollupSql(
   }
   const sums = [...V_COLS, ...E_COLS].map((c) => `sum(${c}) AS ${c}`).join(', ')
   return `SELECT grp, ${sums} FROM (${parts.join('\nUNION ALL\n')}) GROUP BY grp`
+}
+
+/** Event and scroll sums of the live days `days` from the `live_event_rollup` snapshot `id`. */
+export function liveEventSql(
+  g: RollupGrouping,
+  dim: string,
+  days: readonly string[],
+  labels: readonly string[],
+  id: string,
+  b: Binder,
+): string {
+  const d = b.bind(days, 'Array(Date)')
+  const key =
+    g.kind === 'time'
+      ? `transform(day, ${d}, ${b.bind(labels, 'Array(String)')}, '')`
+      : g.kind === 'total'
+        ? "''"
+        : 'value'
+  return `SELECT ${key} AS grp, sum(visitors) AS visitors_e, sum(pageviews) AS pageviews, sum(events) AS events,
+    sum(engaged_ms) AS engaged_ms, sum(engagements) AS engagements, sum(scroll_sum) AS scroll_sum,
+    sum(scroll_n) AS scroll_n
+    FROM live_event_rollup WHERE snapshot = ${b.bind(id, 'String')} AND dim = ${b.bind(dim, 'String')} AND day IN ${d}
+    GROUP BY grp`
 }

@@ -60,28 +60,31 @@ WHERE v.day = {day:Date}
 GROUP BY site_id, day, dim, value`
 }
 
-const EVENT_COLS =
-  'site_id, day, dim, value, visitors, pageviews, events, engaged_ms, engagements, scroll_sum, scroll_n, retention_days'
+export const EVENT_SUMS = 'visitors, pageviews, events, engaged_ms, engagements, scroll_sum, scroll_n'
+const EVENT_COLS = `site_id, day, dim, value, ${EVENT_SUMS}, retention_days`
 
-function eventRollupSql(): string {
-  return `INSERT INTO event_rollup (${EVENT_COLS})
-SELECT site_id, toDate(ts) AS day, kv.1 AS dim, kv.2 AS value,
-  uniqExactIf(visitor, name != 'engagement'), countIf(name = 'pageview'), countIf(name != 'engagement'),
-  sumIf(engaged_ms, name = 'engagement'), countIf(name = 'engagement'), 0, 0, max(retention_days)
+/**
+ * Event sums per (site, UTC day, dim, value) of the events matching `where`; scroll depth (the
+ * deepest report per visitor and page, as the live query takes it) in rows of their own.
+ */
+export function eventRollupSelect(where: string): string {
+  return `SELECT site_id, toDate(ts) AS day, kv.1 AS dim, kv.2 AS value,
+  uniqExactIf(visitor, name != 'engagement') AS visitors, countIf(name = 'pageview') AS pageviews,
+  countIf(name != 'engagement') AS events, sumIf(engaged_ms, name = 'engagement') AS engaged_ms,
+  countIf(name = 'engagement') AS engagements, toUInt64(0) AS scroll_sum, toUInt64(0) AS scroll_n,
+  max(retention_days) AS retention_days
 FROM events ARRAY JOIN ${eventDimsArray(true)} AS kv
-WHERE toDate(ts) = {day:Date}
-GROUP BY site_id, day, dim, value`
-}
-
-/** Scroll depth: the deepest report per (visitor, page) under each value, as the live query takes it. */
-function scrollRollupSql(): string {
-  return `INSERT INTO event_rollup (${EVENT_COLS})
-SELECT site_id, day, dim, value, 0, 0, 0, 0, 0, sum(m), count(), max(r)
+WHERE ${where}
+GROUP BY site_id, day, dim, value
+UNION ALL
+SELECT site_id, day, dim, value, toUInt64(0) AS visitors, toUInt64(0) AS pageviews, toUInt64(0) AS events,
+  toUInt64(0) AS engaged_ms, toUInt64(0) AS engagements, sum(m) AS scroll_sum, count() AS scroll_n,
+  max(r) AS retention_days
 FROM (
   SELECT site_id, toDate(ts) AS day, kv.1 AS dim, kv.2 AS value, visitor, path, max(scroll_depth) AS m,
     max(retention_days) AS r
   FROM events ARRAY JOIN ${eventDimsArray(false)} AS kv
-  WHERE toDate(ts) = {day:Date} AND name = 'engagement'
+  WHERE ${where} AND name = 'engagement'
   GROUP BY site_id, day, dim, value, visitor, path
 )
 GROUP BY site_id, day, dim, value`
@@ -105,7 +108,11 @@ export async function rolledUpDays(ch: Ch, d0: string, d1: string): Promise<Set<
  */
 export async function rollupDay(ch: Ch, day: string): Promise<void> {
   await dropRollups(ch, [day])
-  for (const sql of [visitRollupSql(), eventRollupSql(), scrollRollupSql()]) await ch.command(sql, { day })
+  await ch.command(visitRollupSql(), { day })
+  await ch.command(
+    `INSERT INTO event_rollup (${EVENT_COLS}) SELECT ${EVENT_COLS} FROM (${eventRollupSelect('toDate(ts) = {day:Date}')})`,
+    { day },
+  )
   await ch.insert('rollup_days', [{ day }])
 }
 

@@ -88,3 +88,26 @@ PARTITION BY snapshot
 ORDER BY visitor
 TTL made + toIntervalHour(1)
 SETTINGS ttl_only_drop_parts = 1;
+
+-- Event sums of unstored days (today) per snapshot, laid out as event_rollup: one build per
+-- change of those days' events, shared by every query until the next change (stats/live.ts).
+CREATE TABLE IF NOT EXISTS live_event_rollup
+(
+    snapshot         String,
+    made             DateTime('UTC') DEFAULT now(),
+    day              Date,
+    dim              LowCardinality(String),
+    value            String,
+    visitors         UInt64,
+    pageviews        UInt64,
+    events           UInt64,
+    engaged_ms       UInt64,
+    engagements      UInt64,
+    scroll_sum       UInt64,
+    scroll_n         UInt64
+)
+ENGINE = MergeTree
+PARTITION BY snapshot
+ORDER BY (dim, day, value)
+TTL made + toIntervalHour(1)
+SETTINGS ttl_only_drop_parts = 1;
