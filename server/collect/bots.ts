@@ -1,7 +1,9 @@
 import { isbot } from 'isbot'
+import { LRUCache } from 'lru-cache'
 import type { HeaderGetter } from './types.ts'
 
 /** Longer than any real browser's user agent; long strings are junk or attacks. */
+const verdicts = new LRUCache<string, boolean>({ max: 5000 })
 const MAX_UA_LENGTH = 1000
 
 /**
@@ -29,7 +31,12 @@ const HUMAN_ELECTRON_APPS = /\b(obsidian|Notion)\/[\d.]+ /i
 export function isBotRequest(userAgent: string, header: HeaderGetter): boolean {
   const ua = userAgent.trim()
   if (ua.length === 0 || ua.length > MAX_UA_LENGTH) return true
-  if (AUTOMATION.test(ua) || isbot(ua)) return true
-  if (ua.includes('Electron/') && !HUMAN_ELECTRON_APPS.test(ua)) return true
-  return /HeadlessChrome/i.test(header('sec-ch-ua') ?? '')
+  if (/HeadlessChrome/i.test(header('sec-ch-ua') ?? '')) return true
+  // isbot's pattern is long; real traffic repeats a few hundred user agents, so verdicts are cached.
+  let verdict = verdicts.get(ua)
+  if (verdict === undefined) {
+    verdict = AUTOMATION.test(ua) || isbot(ua) || (ua.includes('Electron/') && !HUMAN_ELECTRON_APPS.test(ua))
+    verdicts.set(ua, verdict)
+  }
+  return verdict
 }
