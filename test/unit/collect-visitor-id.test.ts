@@ -18,9 +18,9 @@ describe('visitorId', () => {
     )
   })
 
-  it('equals the first 8 bytes (big-endian) of keyed BLAKE3 over the length-prefixed fields', () => {
+  const reference = (site: string, ip: string, ua: string) => {
     const enc = new TextEncoder()
-    const parts = ['s', '1.2.3.4', 'UA'].map((x) => enc.encode(x))
+    const parts = [site, ip, ua].map((x) => enc.encode(x))
     const msg = new Uint8Array(parts.reduce((n, p) => n + 4 + p.length, 0))
     let at = 0
     for (const p of parts) {
@@ -29,8 +29,22 @@ describe('visitorId', () => {
       at += 4 + p.length
     }
     const digest = blake3(msg, { key: salt })
-    const expected = new DataView(digest.buffer, digest.byteOffset).getBigUint64(0).toString()
-    expect(visitorId(salt, 's', '1.2.3.4', 'UA')).toBe(expected)
+    return new DataView(digest.buffer, digest.byteOffset).getBigUint64(0).toString()
+  }
+
+  it('equals the first 8 bytes (big-endian) of keyed BLAKE3 over the length-prefixed fields', () => {
+    expect(visitorId(salt, 's', '1.2.3.4', 'UA')).toBe(reference('s', '1.2.3.4', 'UA'))
+  })
+
+  it('encodes multi-byte characters and long fields like the reference, call after call', () => {
+    const long = `Mozilla/5.0 ${'x'.repeat(3000)} €😀`
+    for (const [site, ip, ua] of [
+      ['bücher.example', '2001:db8::1', 'Agent/1 ü'],
+      ['a', '1.2.3.4', long],
+      ['s', '1.2.3.4', 'UA'],
+    ] as const) {
+      expect(visitorId(salt, site, ip, ua)).toBe(reference(site, ip, ua))
+    }
   })
 
   it.each([
