@@ -180,7 +180,7 @@ export async function computeGroups(
   }
   const wantsEvents = n.event || n.scroll
   const liveEvents = wantsEvents && split.liveWhole.length > 0
-  if (liveEvents) parts.push(liveEventGroups(ch, ctx, g, dims.event, split, eventProp))
+  if (liveEvents) parts.push(liveEventGroups(ch, ctx, g, n, dims.event, split, eventProp))
   if (split.rest.length > 0) {
     const visitsOnly = liveEvents ? { ...n, event: false, scroll: false } : n
     if (n.visit || !liveEvents) parts.push(computeLive(ch, restrictTo(ctx, split.rest), g, visitsOnly))
@@ -196,23 +196,27 @@ export async function computeGroups(
   return out
 }
 
-/** Event sums of the live days wholly in range, from a shared snapshot (inline when none). */
+/** Event sums of the live days wholly in range, from shared snapshots (inline when none). */
 async function liveEventGroups(
   ch: Ch,
   ctx: StatsContext,
   g: Grouping,
+  n: Needs,
   dim: string,
   split: DaySplit,
   eventProp: boolean,
 ): Promise<Map<string, Raw>> {
-  const id = await liveSnapshot(ch, ctx.site.domain, split.liveWhole, 'events')
-  if (id === null) return new Map()
-  if (id === undefined) {
-    return computeLive(ch, restrictTo(ctx, split.liveWhole), g, { visit: false, event: true, scroll: true })
+  const snap = (kind: 'counts' | 'scroll') =>
+    liveSnapshot(ch, ctx.site.domain, split.liveWhole, { kind, dim })
+  const ids = await Promise.all([n.event ? snap('counts') : null, n.scroll ? snap('scroll') : null])
+  if (ids.includes(undefined)) {
+    return computeLive(ch, restrictTo(ctx, split.liveWhole), g, { ...n, visit: false })
   }
+  const found = ids.filter((id): id is string => typeof id === 'string')
+  if (found.length === 0) return new Map()
   const b = binderFor(ctx)
-  const rows = await ch.query<Row>(liveEventSql(g, dim, split.liveWhole, split.liveLabels, id, b), b.params)
-  return toRaw(rows, eventProp)
+  const sql = liveEventSql(g, dim, split.liveWhole, split.liveLabels, found, b)
+  return toRaw(await ch.query<Row>(sql, b.params), eventProp)
 }
 
 function toRaw(rows: Row[], eventProp: boolean): Map<string, Raw> {

@@ -1,5 +1,5 @@
 import type { Ch } from '../store/client.ts'
-import { EVENT_SUMS, eventRollupSelect } from './rollups.ts'
+import { EVENT_SUMS, eventCountsSelect, scrollSelect } from './rollups.ts'
 import { sessioniseSql, VISIT_COLUMNS } from './sessions.ts'
 
 /**
@@ -13,17 +13,20 @@ import { sessioniseSql, VISIT_COLUMNS } from './sessions.ts'
  * one in-flight snapshot.
  */
 
-/** What a snapshot holds: visits, or event sums per property value. */
-export type SnapshotKind = 'visits' | 'events'
+/** What a snapshot holds: visits, or one dimension's event counts or scroll sums. */
+export type SnapshotKind = { kind: 'visits' } | { kind: 'counts' | 'scroll'; dim: string }
 
-const TABLES: Record<SnapshotKind, string> = { visits: 'live_visits', events: 'live_event_rollup' }
+const VISITS: SnapshotKind = { kind: 'visits' }
 
-function buildSql(kind: SnapshotKind, where: string): string {
-  if (kind === 'visits') {
+const tableOf = (k: SnapshotKind) => (k.kind === 'visits' ? 'live_visits' : 'live_event_rollup')
+
+function buildSql(k: SnapshotKind, where: string): string {
+  if (k.kind === 'visits') {
     return `INSERT INTO live_visits (snapshot, ${COLS}) SELECT {id:String}, ${COLS} FROM (${sessioniseSql(where)})`
   }
+  const select = k.kind === 'counts' ? eventCountsSelect(where, [k.dim]) : scrollSelect(where, [k.dim])
   return `INSERT INTO live_event_rollup (snapshot, day, dim, value, ${EVENT_SUMS})
-    SELECT {id:String}, day, dim, value, ${EVENT_SUMS} FROM (${eventRollupSelect(where)})`
+    SELECT {id:String}, day, dim, value, ${EVENT_SUMS} FROM (${select})`
 }
 
 interface Entry {
@@ -38,7 +41,7 @@ const MAX_AGE_MS = 10 * 60_000
 /** Per engine: `site|days` -> the newest snapshot. */
 const byEngine = new WeakMap<Ch, Map<string, Entry>>()
 /** Superseded snapshots, dropped once no query can still be reading them. */
-const retired = new WeakMap<Ch, Array<{ id: Promise<string | null>; at: number; kind: SnapshotKind }>>()
+const retired = new WeakMap<Ch, Array<{ id: Promise<string | null>; at: number; table: string }>>()
 /** How long a superseded snapshot stays readable for queries that resolved it just before. */
 const RETIRE_MS = 120_000
 
@@ -84,7 +87,7 @@ export async function liveSnapshot(
   ch: Ch,
   site: string,
   days: readonly string[],
-  kind: SnapshotKind = 'visits',
+  kind: SnapshotKind = VISITS,
 ): Promise<string | null | undefined> {
   if (!(await snapshotsUsable(ch))) return undefined
   const params = { site, days: [...days] }
@@ -95,7 +98,7 @@ export async function liveSnapshot(
   )
   const cache = byEngine.get(ch) ?? new Map<string, Entry>()
   byEngine.set(ch, cache)
-  const slot = `${kind}|${site}|${days.join(',')}`
+  const slot = `${JSON.stringify(kind)}|${site}|${days.join(',')}`
   const hit = cache.get(slot)
   if (!v || Number(v.n) === 0) {
     cache.delete(slot)
@@ -113,10 +116,10 @@ export async function liveSnapshot(
   made.catch(() => cache.get(slot)?.id === made && cache.delete(slot))
   const old = retired.get(ch) ?? []
   retired.set(ch, old)
-  if (hit) old.push({ id: hit.id, at: Date.now(), kind })
+  if (hit) old.push({ id: hit.id, at: Date.now(), table: tableOf(kind) })
   while (old.length > 0 && (old[0]?.at ?? 0) < Date.now() - RETIRE_MS) {
     const gone = old.shift()
-    if (gone) void dropSnapshot(ch, TABLES[gone.kind], gone.id)
+    if (gone) void dropSnapshot(ch, gone.table, gone.id)
   }
   return made
 }

@@ -134,13 +134,13 @@ export function rollupSql(
   return `SELECT grp, ${sums} FROM (${parts.join('\nUNION ALL\n')}) GROUP BY grp`
 }
 
-/** Event and scroll sums of the live days `days` from the `live_event_rollup` snapshot `id`. */
+/** Event and scroll sums of the live days `days` from the `live_event_rollup` snapshots `ids`. */
 export function liveEventSql(
   g: RollupGrouping,
   dim: string,
   days: readonly string[],
   labels: readonly string[],
-  id: string,
+  ids: readonly string[],
   b: Binder,
 ): string {
   const d = b.bind(days, 'Array(Date)')
@@ -153,6 +153,6 @@ export function liveEventSql(
   return `SELECT ${key} AS grp, sum(visitors) AS visitors_e, sum(pageviews) AS pageviews, sum(events) AS events,
     sum(engaged_ms) AS engaged_ms, sum(engagements) AS engagements, sum(scroll_sum) AS scroll_sum,
     sum(scroll_n) AS scroll_n
-    FROM live_event_rollup WHERE snapshot = ${b.bind(id, 'String')} AND dim = ${b.bind(dim, 'String')} AND day IN ${d}
+    FROM live_event_rollup WHERE snapshot IN ${b.bind(ids, 'Array(String)')} AND dim = ${b.bind(dim, 'String')} AND day IN ${d}
     GROUP BY grp`
 }

@@ -42,12 +42,20 @@ function visitDimsArray(): string {
   return `[('', ''), ${pairs.join(', ')}]`
 }
 
-/** Event dimensions; `event:name` leaves engagement events out, as its breakdown does. */
-function eventDimsArray(withName: boolean): string {
-  const pairs = ["('', '')", "('event:page', path)", "('event:hostname', CAST(hostname AS String))"]
-  if (withName) pairs.push("('event:name', CAST(name AS String))")
-  const arr = `[${pairs.join(', ')}]`
-  return withName ? `arrayFilter(kv -> NOT (kv.1 = 'event:name' AND name = 'engagement'), ${arr})` : arr
+/** Event dimensions: `(dim, value)` pairs an event is counted under. */
+export const EVENT_DIM_VALUES: Readonly<Record<string, string>> = {
+  '': "''",
+  'event:page': 'path',
+  'event:hostname': 'CAST(hostname AS String)',
+  'event:name': 'CAST(name AS String)',
+}
+
+/** The dims' pairs; `event:name` leaves engagement events out, as its breakdown does. */
+function eventDimsArray(dims: readonly string[]): string {
+  const arr = `[${dims.map((d) => `('${d}', ${EVENT_DIM_VALUES[d] ?? "''"})`).join(', ')}]`
+  return dims.includes('event:name')
+    ? `arrayFilter(kv -> NOT (kv.1 = 'event:name' AND name = 'engagement'), ${arr})`
+    : arr
 }
 
 function visitRollupSql(): string {
@@ -60,31 +68,38 @@ WHERE v.day = {day:Date}
 GROUP BY site_id, day, dim, value`
 }
 
+const DAY = 'toDate(ts) = {day:Date}'
 export const EVENT_SUMS = 'visitors, pageviews, events, engaged_ms, engagements, scroll_sum, scroll_n'
 const EVENT_COLS = `site_id, day, dim, value, ${EVENT_SUMS}, retention_days`
 
-/**
- * Event sums per (site, UTC day, dim, value) of the events matching `where`; scroll depth (the
- * deepest report per visitor and page, as the live query takes it) in rows of their own.
- */
-export function eventRollupSelect(where: string): string {
+const ALL_EVENT_DIMS = Object.keys(EVENT_DIM_VALUES)
+
+/** Event counts per (site, UTC day, dim, value) of the events matching `where`; scroll sums 0. */
+export function eventCountsSelect(where: string, dims: readonly string[] = ALL_EVENT_DIMS): string {
   return `SELECT site_id, toDate(ts) AS day, kv.1 AS dim, kv.2 AS value,
   uniqExactIf(visitor, name != 'engagement') AS visitors, countIf(name = 'pageview') AS pageviews,
   countIf(name != 'engagement') AS events, sumIf(engaged_ms, name = 'engagement') AS engaged_ms,
   countIf(name = 'engagement') AS engagements, toUInt64(0) AS scroll_sum, toUInt64(0) AS scroll_n,
   max(retention_days) AS retention_days
-FROM events ARRAY JOIN ${eventDimsArray(true)} AS kv
+FROM events ARRAY JOIN ${eventDimsArray(dims)} AS kv
 WHERE ${where}
-GROUP BY site_id, day, dim, value
-UNION ALL
-SELECT site_id, day, dim, value, toUInt64(0) AS visitors, toUInt64(0) AS pageviews, toUInt64(0) AS events,
+GROUP BY site_id, day, dim, value`
+}
+
+/**
+ * Scroll sums per (site, UTC day, dim, value): the deepest report per visitor and page, as the
+ * live query takes it; the other sums 0. `event:name` has none (its breakdown skips engagement).
+ */
+export function scrollSelect(where: string, dims: readonly string[] = ALL_EVENT_DIMS): string {
+  const own = dims.filter((d) => d !== 'event:name')
+  return `SELECT site_id, day, dim, value, toUInt64(0) AS visitors, toUInt64(0) AS pageviews, toUInt64(0) AS events,
   toUInt64(0) AS engaged_ms, toUInt64(0) AS engagements, sum(m) AS scroll_sum, count() AS scroll_n,
   max(r) AS retention_days
 FROM (
   SELECT site_id, toDate(ts) AS day, kv.1 AS dim, kv.2 AS value, visitor, path, max(scroll_depth) AS m,
     max(retention_days) AS r
-  FROM events ARRAY JOIN ${eventDimsArray(false)} AS kv
-  WHERE ${where} AND name = 'engagement'
+  FROM events ARRAY JOIN ${eventDimsArray(own.length > 0 ? own : [''])} AS kv
+  WHERE ${where} AND name = 'engagement'${own.length > 0 ? '' : ' AND 0'}
   GROUP BY site_id, day, dim, value, visitor, path
 )
 GROUP BY site_id, day, dim, value`
@@ -110,7 +125,8 @@ export async function rollupDay(ch: Ch, day: string): Promise<void> {
   await dropRollups(ch, [day])
   await ch.command(visitRollupSql(), { day })
   await ch.command(
-    `INSERT INTO event_rollup (${EVENT_COLS}) SELECT ${EVENT_COLS} FROM (${eventRollupSelect('toDate(ts) = {day:Date}')})`,
+    `INSERT INTO event_rollup (${EVENT_COLS}) SELECT ${EVENT_COLS} FROM (${eventCountsSelect(DAY)}
+     UNION ALL ${scrollSelect(DAY)})`,
     { day },
   )
   await ch.insert('rollup_days', [{ day }])
