@@ -1,10 +1,19 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import type { Site } from '../collect/types.ts'
 import type { Services } from '../services.ts'
 import { ParamError } from '../stats/errors.ts'
 import { exportZip } from '../stats/export.ts'
 import { heatmap, pagesWithClicks, parseWidth } from '../stats/heatmap.ts'
 import { commonParams, compareParam, intParam, type QueryGetter, requiredParam } from '../stats/params.ts'
-import { parseInterval, resolvePeriod, today, toTimeRange } from '../stats/period.ts'
+import {
+  type DateRange,
+  type Interval,
+  parseInterval,
+  resolvePeriod,
+  type TimeRange,
+  today,
+  toTimeRange,
+} from '../stats/period.ts'
 import { propertyDef } from '../stats/properties.ts'
 import { realtimeVisitors } from '../stats/realtime.ts'
 import { aggregate, breakdown, bucketCountOk, timeseries } from '../stats/reports.ts'
@@ -21,6 +30,20 @@ function handle(fn: Handler): (c: Context) => Promise<Response> {
       throw err
     }
   }
+}
+
+/** `interval`, checked against the range so a request cannot ask for millions of buckets. */
+function intervalParam(q: QueryGetter, range: DateRange): Interval {
+  const interval = parseInterval(q('interval'), q('period'))
+  if (!bucketCountOk(range, interval)) {
+    throw new ParamError('interval', `${interval} gives too many buckets for this range`)
+  }
+  return interval
+}
+
+/** `period`/`date` as a time range in the site's timezone. */
+function rangeParam(q: QueryGetter, site: Site, now: number): TimeRange {
+  return toTimeRange(resolvePeriod(q('period'), q('date'), today(now, site.timezone)), site.timezone)
 }
 
 /**
@@ -53,9 +76,7 @@ export function statsApiRoutes(s: Services, access: MiddlewareHandler): Hono {
     handle(async (c, q) => {
       const site = c.get('site')
       const p = commonParams(q, site, s.now())
-      const interval = parseInterval(q('interval'), q('period'))
-      if (!bucketCountOk(p.range, interval))
-        throw new ParamError('interval', `${interval} gives too many buckets for this range`)
+      const interval = intervalParam(q, p.range)
       compareParam(q)
       return c.json({ results: await timeseries(s.ch, { site, ...p }, interval) })
     }),
@@ -79,10 +100,7 @@ export function statsApiRoutes(s: Services, access: MiddlewareHandler): Hono {
       const site = c.get('site')
       const page = requiredParam(q, 'page', '/pricing')
       const width = parseWidth(q('width'))
-      const range = toTimeRange(
-        resolvePeriod(q('period'), q('date'), today(s.now(), site.timezone)),
-        site.timezone,
-      )
+      const range = rangeParam(q, site, s.now())
       return c.json({ results: await heatmap(s.ch, site.domain, page, width, range, site.kHeatmap) })
     }),
   )
@@ -91,10 +109,7 @@ export function statsApiRoutes(s: Services, access: MiddlewareHandler): Hono {
     '/api/v1/stats/pages-with-clicks',
     handle(async (c, q) => {
       const site = c.get('site')
-      const range = toTimeRange(
-        resolvePeriod(q('period'), q('date'), today(s.now(), site.timezone)),
-        site.timezone,
-      )
+      const range = rangeParam(q, site, s.now())
       return c.json({
         results: await pagesWithClicks(s.ch, site.domain, range, intParam(q, 'limit', 100, 1, 1000)),
       })
@@ -106,9 +121,7 @@ export function statsApiRoutes(s: Services, access: MiddlewareHandler): Hono {
     handle(async (c, q) => {
       const site = c.get('site')
       const p = commonParams(q, site, s.now())
-      const interval = parseInterval(q('interval'), q('period'))
-      if (!bucketCountOk(p.range, interval))
-        throw new ParamError('interval', `${interval} gives too many buckets for this range`)
+      const interval = intervalParam(q, p.range)
       const zip = await exportZip(s.ch, { site, ...p }, interval)
       const name = `crumbless-${site.domain.replace(/[^a-z0-9.-]/gi, '_')}-${p.range.first}-${p.range.last}.zip`
       return c.body(zip as Uint8Array<ArrayBuffer>, 200, {
