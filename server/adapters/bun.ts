@@ -10,7 +10,7 @@ import { createApp } from '../app.ts'
 import { createCountryLookup } from '../collect/geo.ts'
 import { type Config, parseConfig } from '../config.ts'
 import { createServices, type Services } from '../services.ts'
-import { BatchWriter } from '../store/writer.ts'
+import { BatchWriter, writerOptions } from '../store/writer.ts'
 import { bundledAssets } from './bundled-assets.ts'
 import { edgeLogger, openEdgeClickHouse, trustedCountry, upkeep } from './edge.ts'
 
@@ -74,13 +74,7 @@ export async function startBunServer(
     country: trustedCountry(config, peer, mmdb),
     assets: bundledAssets(),
     log,
-    sink: (metrics) =>
-      new BatchWriter(ch, metrics, {
-        flushIntervalMs: config.flushIntervalMs,
-        flushMaxRows: config.flushMaxRows,
-        bufferMaxRows: config.bufferMaxRows,
-        log: log.warn,
-      }),
+    sink: (metrics) => new BatchWriter(ch, metrics, writerOptions(config, log.warn)),
   })
   const app = createApp(services)
   const server = Bun.serve({

@@ -9,7 +9,7 @@ import { createCountryLookup } from '../collect/geo.ts'
 import { type Config, parseConfig } from '../config.ts'
 import { createServices, type Logger, type Services } from '../services.ts'
 import type { Ch } from '../store/client.ts'
-import { BatchWriter } from '../store/writer.ts'
+import { BatchWriter, writerOptions } from '../store/writer.ts'
 import { upkeep } from '../upkeep.ts'
 import { loadNodeAssets } from './node-assets.ts'
 import { applyMigrations, openEngine } from './node-engine.ts'
@@ -73,18 +73,7 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
     country: (ip) => country(ip),
     assets: loadNodeAssets(),
     log,
-    sink: (metrics) =>
-      new BatchWriter(
-        ch,
-        metrics,
-        {
-          flushIntervalMs: config.flushIntervalMs,
-          flushMaxRows: config.flushMaxRows,
-          bufferMaxRows: config.bufferMaxRows,
-          log: log.warn,
-        },
-        now,
-      ),
+    sink: (metrics) => new BatchWriter(ch, metrics, writerOptions(config, log.warn), now),
   })
   const app = createApp(services)
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

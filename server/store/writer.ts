@@ -1,4 +1,5 @@
 import type { ClickRow, EventRow } from '../collect/types.ts'
+import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Ch } from './client.ts'
 
@@ -19,6 +20,16 @@ export interface WriterOptions {
   retryBaseMs?: number
   retryMaxMs?: number
   log?: (message: string) => void
+}
+
+/** The writer options an adapter takes from its config. */
+export function writerOptions(config: Config, log: (message: string) => void): WriterOptions {
+  return {
+    flushIntervalMs: config.flushIntervalMs,
+    flushMaxRows: config.flushMaxRows,
+    bufferMaxRows: config.bufferMaxRows,
+    log,
+  }
 }
 
 /** The cell key of the click aggregate; clicks are pre-summed in memory before they are written. */
