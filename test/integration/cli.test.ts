@@ -77,10 +77,16 @@ describe('crumbless CLI', () => {
       FLUSH_INTERVAL_MS: '600000',
       TRUSTED_PROXIES: 'loopback',
     })
-    for (let i = 0; i < 3; i++) expect((await post(url, pageview('term.example', `/t${i}`))).status).toBe(202)
     const exited = new Promise<number | null>((r) => child.on('exit', r))
-    child.kill('SIGTERM')
-    expect(await exited).toBe(0)
+    try {
+      for (let i = 0; i < 3; i++)
+        expect((await post(url, pageview('term.example', `/t${i}`))).status).toBe(202)
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+    } finally {
+      // A failed assertion must not leave a server running after the test.
+      if (child.exitCode === null) child.kill('SIGKILL')
+    }
     const client = createChdbClient(join(dataDir, 'chdb'))
     const rs = await client.query({
       query: "SELECT count() n FROM events WHERE site_id = 'term.example'",
