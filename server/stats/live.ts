@@ -33,6 +33,7 @@ interface Entry {
   key: string
   id: Promise<string | null>
   at: number
+  table: string
 }
 
 /** A snapshot is taken again after this long, well before the table's 1 h TTL can remove it. */
@@ -98,6 +99,14 @@ export async function liveSnapshot(
   )
   const cache = byEngine.get(ch) ?? new Map<string, Entry>()
   byEngine.set(ch, cache)
+  const old = retired.get(ch) ?? []
+  retired.set(ch, old)
+  // Slots of past days and other ranges are forgotten once too old to be served anyway.
+  for (const [k, e] of cache) {
+    if (e.at >= Date.now() - MAX_AGE_MS) continue
+    cache.delete(k)
+    old.push({ id: e.id, at: Date.now(), table: e.table })
+  }
   const slot = `${JSON.stringify(kind)}|${site}|${days.join(',')}`
   const hit = cache.get(slot)
   if (!v || Number(v.n) === 0) {
@@ -112,10 +121,8 @@ export async function liveSnapshot(
     await ch.command(buildSql(kind, where), { ...params, id })
     return id
   })()
-  cache.set(slot, { key, id: made, at: Date.now() })
+  cache.set(slot, { key, id: made, at: Date.now(), table: tableOf(kind) })
   made.catch(() => cache.get(slot)?.id === made && cache.delete(slot))
-  const old = retired.get(ch) ?? []
-  retired.set(ch, old)
   if (hit) old.push({ id: hit.id, at: Date.now(), table: tableOf(kind) })
   while (old.length > 0 && (old[0]?.at ?? 0) < Date.now() - RETIRE_MS) {
     const gone = old.shift()
