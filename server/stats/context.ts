@@ -19,6 +19,8 @@ export interface StatsContext {
   rolled: string[]
   /** When set, only these UTC days are read from visits and events (the others from rollups). */
   only?: string[]
+  /** First and last event instant of live edge days the range cuts (see {@link statsContext}). */
+  liveSpans?: Record<string, { lo: number; hi: number }>
   /** The `live_visits` snapshot of the `live` days (`null`: they have no events); unset: sessionise inline. */
   liveSnapshot?: string | null
 }
@@ -37,14 +39,45 @@ export async function statsContext(
 ): Promise<StatsContext> {
   const { done, rolled } = await storedDays(ch, range.d0, range.d1)
   const days = eachDay(range.d0, range.d1)
-  return {
+  const live = days.filter((d) => !done.has(d))
+  const ctx: StatsContext = {
     site,
     range,
     filters,
     stored: days.filter((d) => done.has(d)),
-    live: days.filter((d) => !done.has(d)),
+    live,
     rolled: days.filter((d) => done.has(d) && rolled.has(d)),
   }
+  // A live edge day cut by the range (today, in a zone east of UTC) is still whole for the
+  // range while all its events lie inside it; new events cannot fall outside before `to` passes.
+  const edges = live.filter((d) => (d === range.d0 || d === range.d1) && !wholeDay(d, range))
+  if (filters.length === 0 && edges.length > 0 && range.to > Date.now()) {
+    ctx.liveSpans = await eventSpans(ch, site.domain, edges)
+  }
+  return ctx
+}
+
+const DAY_MS = 86_400_000
+
+function wholeDay(d: string, range: TimeRange): boolean {
+  const start = Date.parse(`${d}T00:00:00Z`)
+  return start >= range.from && start + DAY_MS <= range.to
+}
+
+/** First and last event instant (ms) of each of `days` that has events. */
+async function eventSpans(
+  ch: Ch,
+  site: string,
+  days: readonly string[],
+): Promise<Record<string, { lo: number; hi: number }>> {
+  const rows = await ch.query<{ d: string; lo: number; hi: number }>(
+    `SELECT toString(toDate(ts)) AS d, toUnixTimestamp64Milli(min(ts)) AS lo, toUnixTimestamp64Milli(max(ts)) AS hi
+     FROM events WHERE site_id = {site:String} AND toDate(ts) IN {days:Array(Date)} GROUP BY d`,
+    { site, days: [...days] },
+  )
+  const out: Record<string, { lo: number; hi: number }> = {}
+  for (const r of rows) out[r.d] = { lo: Number(r.lo), hi: Number(r.hi) }
+  return out
 }
 
 /** Sessionised and rolled-up UTC days of `[d0, d1]`, in one round trip. */

@@ -64,8 +64,9 @@ export function splitDays(ctx: StatsContext, g: RollupGrouping): DaySplit {
   const rolled = new Set(ctx.rolled)
   const live = new Set(ctx.live)
   for (let d = ctx.range.d0; d <= ctx.range.d1; d = addDays(d, 1)) {
-    const start = Date.parse(`${d}T00:00:00Z`)
-    const end = start + DAY_MS
+    const span = live.has(d) ? ctx.liveSpans?.[d] : undefined
+    const start = span ? span.lo : Date.parse(`${d}T00:00:00Z`)
+    const end = span ? span.hi + 1 : start + DAY_MS
     let label: string | null = null
     if (start >= ctx.range.from && end <= ctx.range.to) {
       if (g.kind !== 'time') label = ''

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { liveSnapshot } from '../../server/stats/live.ts'
+import type { Metric } from '../../server/stats/metrics.ts'
 import { propertyDef } from '../../server/stats/properties.ts'
 import { aggregate, breakdown } from '../../server/stats/reports.ts'
 import type { Ch } from '../../server/store/client.ts'
@@ -15,11 +16,11 @@ const SITE = 'live.example'
 const DAY = '2026-11-25'
 let ch: Ch
 
-async function event(visitor: number, at: string, name = 'pageview', source = ''): Promise<void> {
+async function event(visitor: number, at: string, name = 'pageview', source = '', day = DAY): Promise<void> {
   await ch.insert('events', [
     {
       site_id: SITE,
-      ts: `${DAY} ${at}.000`,
+      ts: `${day} ${at}.000`,
       visitor,
       name,
       hostname: SITE,
@@ -83,5 +84,47 @@ describe('live visit snapshots', () => {
     const id = await liveSnapshot(ch, SITE, [DAY])
     expect(await liveSnapshot(ch, SITE, [DAY])).toBe(id)
     expect(await snapshots()).toBe(before + 1)
+  })
+})
+
+describe('a live day the range cuts (today, east of UTC)', () => {
+  // The reference: no snapshots (they need the live tables), so every live day is computed inline.
+  const inline = (): Ch => ({
+    ...ch,
+    query: (sql, params, settings) =>
+      sql.includes('system.tables') ? Promise.resolve([]) : ch.query(sql, params, settings),
+  })
+  const tokyo = newSite(SITE, { timezone: 'Asia/Tokyo' })
+  // A local day still to come, so no event can be stamped past its end.
+  const FUTURE = '2030-01-15'
+  const fq = (metrics: Metric[]) => ({
+    site: tokyo,
+    range: { first: FUTURE, last: FUTURE },
+    filters: [],
+    metrics,
+  })
+  const all = async (via: Ch) => [
+    await aggregate(via, fq(['visitors', 'visits', 'pageviews', 'events', 'scroll_depth']), false),
+    await breakdown(via, fq(['visitors', 'pageviews']), propertyDef('event:page', 'property'), 10, 1),
+    await breakdown(via, fq(['visitors', 'events']), propertyDef('event:name', 'property'), 10, 1),
+  ]
+
+  it('counts as whole while all its events lie in the range, and is cut once one does not', async () => {
+    await event(10, '01:00:00', 'pageview', 'Google', FUTURE)
+    await event(10, '01:10:00', 'engagement', '', FUTURE)
+    await event(11, '09:00:00', 'Signup', '', FUTURE)
+    const first = await all(ch)
+    expect(first).toEqual(await all(inline()))
+    expect((first[0] as Record<string, { value: number }>).visitors?.value).toBe(2)
+    const rolled = await ch.query<{ n: number }>(
+      'SELECT count() AS n FROM live_event_rollup WHERE day = {d:Date}',
+      { d: FUTURE },
+    )
+    expect(rolled[0]?.n).toBeGreaterThan(0)
+    // 16:00 UTC is the next day in Tokyo: outside the range, so the day is cut again.
+    await event(12, '16:00:00', 'pageview', '', FUTURE)
+    const second = await all(ch)
+    expect(second).toEqual(first)
+    expect(second).toEqual(await all(inline()))
   })
 })
