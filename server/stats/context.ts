@@ -17,6 +17,8 @@ export interface StatsContext {
   live: string[]
   /** UTC days of the range with complete daily rollups (a subset of `stored`). */
   rolled: string[]
+  /** Rolled-up days that also have quarter-hour rollups. */
+  quartered: string[]
   /** When set, only these UTC days are read from visits and events (the others from rollups). */
   only?: string[]
   /** First and last event instant of live edge days the range cuts (see {@link statsContext}). */
@@ -37,7 +39,7 @@ export async function statsContext(
   range: TimeRange,
   filters: readonly Filter[],
 ): Promise<StatsContext> {
-  const { done, rolled } = await storedDays(ch, range.d0, range.d1)
+  const { done, rolled, quartered } = await storedDays(ch, range.d0, range.d1)
   const days = eachDay(range.d0, range.d1)
   const live = days.filter((d) => !done.has(d))
   const ctx: StatsContext = {
@@ -47,6 +49,7 @@ export async function statsContext(
     stored: days.filter((d) => done.has(d)),
     live,
     rolled: days.filter((d) => done.has(d) && rolled.has(d)),
+    quartered: days.filter((d) => done.has(d) && rolled.has(d) && quartered.has(d)),
   }
   // A live edge day cut by the range (today, in a zone east of UTC) is still whole for the
   // range while all its events lie inside it; new events cannot fall outside before `to` passes.
@@ -85,17 +88,20 @@ async function storedDays(
   ch: Ch,
   d0: string,
   d1: string,
-): Promise<{ done: Set<string>; rolled: Set<string> }> {
+): Promise<{ done: Set<string>; rolled: Set<string>; quartered: Set<string> }> {
   const rows = await ch.query<{ d: string; k: string }>(
     `SELECT toString(day) AS d, 's' AS k FROM sessionised_days WHERE day BETWEEN {d0:Date} AND {d1:Date}
      UNION ALL
-     SELECT toString(day) AS d, 'r' AS k FROM rollup_days WHERE day BETWEEN {d0:Date} AND {d1:Date}`,
+     SELECT toString(day) AS d, 'r' AS k FROM rollup_days WHERE day BETWEEN {d0:Date} AND {d1:Date}
+     UNION ALL
+     SELECT toString(day) AS d, 'q' AS k FROM quarter_days WHERE day BETWEEN {d0:Date} AND {d1:Date}`,
     { d0, d1 },
   )
   const done = new Set<string>()
   const rolled = new Set<string>()
-  for (const r of rows) (r.k === 's' ? done : rolled).add(r.d)
-  return { done, rolled }
+  const quartered = new Set<string>()
+  for (const r of rows) (r.k === 's' ? done : r.k === 'r' ? rolled : quartered).add(r.d)
+  return { done, rolled, quartered }
 }
 
 /** The same context, reading visits and events of `days` only (the rest comes from rollups). */
@@ -106,6 +112,7 @@ export function restrictTo(ctx: StatsContext, days: readonly string[]): StatsCon
     stored: ctx.stored.filter((d) => keep.has(d)),
     live: ctx.live.filter((d) => keep.has(d)),
     rolled: [],
+    quartered: [],
     only: [...days],
   }
 }

@@ -16,7 +16,15 @@ import { liveSnapshot } from './live.ts'
 import { addRaw, emptyRaw, type Metric, type Raw } from './metrics.ts'
 import type { Interval } from './period.ts'
 import { type PropertyDef, propertyDef } from './properties.ts'
-import { type DaySplit, liveEventSql, type Needs, rollupDims, rollupSql, splitDays } from './rollup-read.ts'
+import {
+  cellsSql,
+  type DaySplit,
+  liveEventSql,
+  type Needs,
+  rollupDims,
+  rollupSql,
+  splitDays,
+} from './rollup-read.ts'
 
 /** How rows are grouped: one total, time buckets in the site's zone, or a property's values. */
 export type Grouping =
@@ -171,12 +179,16 @@ export async function computeGroups(
   const n = needs(g, metrics)
   const dims = ctx.filters.length === 0 ? rollupDims(g, n) : null
   if (!dims) return computeLive(ch, ctx, g, n)
-  const split = splitDays(ctx, g)
+  const split = splitDays(ctx, g, (g.kind === 'total' || g.kind === 'time') && !n.scroll)
   const eventProp = g.kind === 'property' && g.def.scope === 'event'
   const parts: Array<Promise<Map<string, Raw>>> = []
   if (split.rolled.length > 0) {
     const b = binderFor(ctx)
     parts.push(ch.query<Row>(rollupSql(g, n, dims, split, b), b.params).then((r) => toRaw(r, eventProp)))
+  }
+  if (split.cells.length > 0) {
+    const b = binderFor(ctx)
+    parts.push(ch.query<Row>(cellsSql(split, b), b.params).then((r) => toRaw(r, false)))
   }
   const wantsEvents = n.event || n.scroll
   const liveEvents = wantsEvents && split.liveWhole.length > 0

@@ -1,6 +1,6 @@
 import type { Binder } from './binder.ts'
 import type { StatsContext } from './context.ts'
-import { addDays, localDate, startOfMonth, startOfWeek } from './dates.ts'
+import { addDays, localDate, startOfMonth, startOfWeek, zonedMidnight } from './dates.ts'
 import type { Interval } from './period.ts'
 import type { PropertyDef } from './properties.ts'
 import { EVENT_DIMS, VISIT_DIMS } from './rollups.ts'
@@ -46,6 +46,8 @@ export interface DaySplit {
   labels: string[]
   /** Days computed from visits and events (today, partial edge days, days not rolled up). */
   rest: string[]
+  /** Rolled-up days cut once (by the range or a bucket) at a quarter hour: read per quarter. */
+  cells: Array<{ day: string; q: number; a: string | null; b: string | null }>
   /** Live (unstored) days of `rest` lying wholly in the range and one bucket: their event sums can come from a live rollup snapshot. */
   liveWhole: string[]
   liveLabels: string[]
@@ -59,10 +61,11 @@ export interface DaySplit {
  * @example
  * splitDays(ctx, { kind: 'total' }) // { rolled: ['2026-11-01', ...], labels: ['', ...], rest: ['2026-11-25'], ... }
  */
-export function splitDays(ctx: StatsContext, g: RollupGrouping): DaySplit {
-  const out: DaySplit = { rolled: [], labels: [], rest: [], liveWhole: [], liveLabels: [] }
+export function splitDays(ctx: StatsContext, g: RollupGrouping, cellsOk = false): DaySplit {
+  const out: DaySplit = { rolled: [], labels: [], rest: [], cells: [], liveWhole: [], liveLabels: [] }
   const rolled = new Set(ctx.rolled)
   const live = new Set(ctx.live)
+  const quartered = new Set(ctx.quartered)
   for (let d = ctx.range.d0; d <= ctx.range.d1; d = addDays(d, 1)) {
     const span = live.has(d) ? ctx.liveSpans?.[d] : undefined
     const start = span ? span.lo : Date.parse(`${d}T00:00:00Z`)
@@ -80,6 +83,11 @@ export function splitDays(ctx: StatsContext, g: RollupGrouping): DaySplit {
       out.labels.push(label)
       continue
     }
+    const cell = cellsOk && quartered.has(d) ? cutOnce(ctx, g, start) : null
+    if (cell) {
+      out.cells.push({ day: d, ...cell })
+      continue
+    }
     out.rest.push(d)
     if (label !== null && live.has(d)) {
       out.liveWhole.push(d)
@@ -87,6 +95,61 @@ export function splitDays(ctx: StatsContext, g: RollupGrouping): DaySplit {
     }
   }
   return out
+}
+
+const QUARTER_MS = 900_000
+
+/** The group of the instants `[lo, hi)` (all of them in one), or `null` when outside the range. */
+function labelOf(ctx: StatsContext, g: RollupGrouping, lo: number, hi: number): string | null | undefined {
+  if (lo < ctx.range.from || hi > ctx.range.to)
+    return lo >= ctx.range.to || hi <= ctx.range.from ? null : undefined
+  if (g.kind !== 'time') return ''
+  const first = bucketOf(localDate(lo, ctx.range.tz), g.interval)
+  return first === bucketOf(localDate(hi - 1, ctx.range.tz), g.interval) ? first : undefined
+}
+
+/**
+ * A UTC day starting at `start` that one instant on a quarter hour splits into two groups (or a
+ * group and outside the range): `q` is that quarter, `a` and `b` the groups before and after.
+ */
+function cutOnce(
+  ctx: StatsContext,
+  g: RollupGrouping,
+  start: number,
+): { q: number; a: string | null; b: string | null } | null {
+  const end = start + DAY_MS
+  const cuts = [ctx.range.from, ctx.range.to]
+  if (g.kind === 'time') cuts.push(zonedMidnight(localDate(end - 1, ctx.range.tz), ctx.range.tz))
+  const inside = [...new Set(cuts.filter((t) => t > start && t < end))]
+  const cut = inside[0]
+  if (inside.length !== 1 || cut === undefined || (cut - start) % QUARTER_MS !== 0) return null
+  const a = labelOf(ctx, g, start, cut)
+  const b = labelOf(ctx, g, cut, end)
+  if (a === undefined || b === undefined) return null
+  return { q: (cut - start) / QUARTER_MS, a, b }
+}
+
+/** Sums of the quarter-hour cells of `split.cells`; `!` marks a part outside the range. */
+export function cellsSql(split: DaySplit, b: Binder): string {
+  const days = b.bind(
+    split.cells.map((c) => c.day),
+    'Array(Date)',
+  )
+  const pick = (xs: string[]) => b.bind(xs, 'Array(String)')
+  const qs = pick(split.cells.map((c) => String(c.q)))
+  const la = pick(split.cells.map((c) => c.a ?? '!'))
+  const lb = pick(split.cells.map((c) => c.b ?? '!'))
+  return `SELECT grp, sum(vis) AS visitors_v, sum(visits) AS visits, sum(bounces) AS bounces, sum(duration) AS duration,
+    sum(visit_pageviews) AS visit_pageviews, sum(pageviews) AS pageviews, sum(events) AS events,
+    sum(engaged_ms) AS engaged_ms, sum(engagements) AS engagements
+  FROM (
+    SELECT quarter < toUInt8(transform(toString(day), arrayMap(x -> toString(x), ${days}), ${qs}, '0')) AS early,
+      if(early, transform(toString(day), arrayMap(x -> toString(x), ${days}), ${la}, '!'),
+        transform(toString(day), arrayMap(x -> toString(x), ${days}), ${lb}, '!')) AS grp,
+      if(early, first_visitors, last_visitors) AS vis, visits, bounces, duration, visit_pageviews, pageviews, events,
+      engaged_ms, engagements
+    FROM quarter_rollup WHERE site_id = {site:String} AND day IN ${days}
+  ) WHERE grp != '!' GROUP BY grp`
 }
 
 const V_COLS = ['visitors_v', 'visits', 'bounces', 'duration', 'visit_pageviews'] as const

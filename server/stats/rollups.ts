@@ -105,6 +105,43 @@ FROM (
 GROUP BY site_id, day, dim, value`
 }
 
+const QUARTER = (col: string) => `toUInt8(intDiv(toUnixTimestamp(${col}) % 86400, 900))`
+const QUARTER_SUMS =
+  'first_visitors, last_visitors, visits, bounces, duration, visit_pageviews, pageviews, events, engaged_ms, engagements'
+
+/** Site totals per quarter hour of the day: visit histograms, first/last visit per visitor, events. */
+function quarterRollupSql(): string {
+  const z = (n: number) => Array.from({ length: n }, () => 'toUInt64(0)').join(', ')
+  return `INSERT INTO quarter_rollup (site_id, day, quarter, ${QUARTER_SUMS}, retention_days)
+SELECT site_id, day, quarter, ${QUARTER_SUMS.split(', ')
+    .map((c) => `sum(${c})`)
+    .join(', ')}, max(r)
+FROM (
+  SELECT s.site_id AS site_id, s.day AS day, ${QUARTER('s.started')} AS quarter, toUInt64(0) AS first_visitors, toUInt64(0) AS last_visitors,
+    toUInt64(count()) AS visits, toUInt64(countIf(s.pageviews <= 1 AND s.interactions = 0)) AS bounces,
+    toUInt64(sum(toUnixTimestamp64Milli(s.ended) - toUnixTimestamp64Milli(s.started))) AS duration,
+    toUInt64(sum(s.pageviews)) AS visit_pageviews, toUInt64(0) AS pageviews, toUInt64(0) AS events,
+    toUInt64(0) AS engaged_ms, toUInt64(0) AS engagements, max(s.retention_days) AS r
+  FROM sessions AS s WHERE s.day = {day:Date} GROUP BY site_id, day, quarter
+  UNION ALL
+  SELECT site_id, day, ${QUARTER('first')} AS quarter, toUInt64(count()), ${z(9)}, max(r)
+  FROM (SELECT site_id, day, visitor, min(started) AS first, max(retention_days) AS r FROM sessions
+    WHERE day = {day:Date} GROUP BY site_id, day, visitor)
+  GROUP BY site_id, day, quarter
+  UNION ALL
+  SELECT site_id, day, ${QUARTER('last')} AS quarter, toUInt64(0), toUInt64(count()), ${z(8)}, max(r)
+  FROM (SELECT site_id, day, visitor, max(started) AS last, max(retention_days) AS r FROM sessions
+    WHERE day = {day:Date} GROUP BY site_id, day, visitor)
+  GROUP BY site_id, day, quarter
+  UNION ALL
+  SELECT site_id, toDate(ts) AS day, ${QUARTER('ts')} AS quarter, ${z(6)}, toUInt64(countIf(name = 'pageview')),
+    toUInt64(countIf(name != 'engagement')), toUInt64(sumIf(engaged_ms, name = 'engagement')),
+    toUInt64(countIf(name = 'engagement')), max(retention_days)
+  FROM events WHERE toDate(ts) = {day:Date} GROUP BY site_id, day, quarter
+)
+GROUP BY site_id, day, quarter`
+}
+
 /** UTC days in `[d0, d1]` whose rollups are complete. */
 export async function rolledUpDays(ch: Ch, d0: string, d1: string): Promise<Set<string>> {
   const rows = await ch.query<{ d: string }>(
@@ -130,12 +167,44 @@ export async function rollupDay(ch: Ch, day: string): Promise<void> {
     { day },
   )
   await ch.insert('rollup_days', [{ day }])
+  await quarterDay(ch, day)
+}
+
+/**
+ * Writes the quarter-hour rollup of one sessionised UTC day (also for days rolled up before
+ * quarter rollups existed), replacing rows an interrupted run left.
+ *
+ * @example
+ * await quarterDay(ch, '2026-11-24')
+ */
+export async function quarterDay(ch: Ch, day: string): Promise<void> {
+  const [left] = await ch.query<{ n: number }>(
+    'SELECT count() AS n FROM quarter_rollup WHERE day = {day:Date}',
+    {
+      day,
+    },
+  )
+  if ((left?.n ?? 0) > 0) {
+    await ch.command(
+      'ALTER TABLE quarter_rollup DELETE WHERE day = {day:Date}',
+      { day },
+      { mutations_sync: 2 },
+    )
+  }
+  await ch.command(quarterRollupSql(), { day })
+  await ch.insert('quarter_days', [{ day }])
 }
 
 /** Forgets the rollups of `days` (they are read from visits and events until rolled up again). */
 export async function dropRollups(ch: Ch, days: readonly string[]): Promise<void> {
   const params = { days: [...days] }
-  for (const table of ['rollup_days', 'visit_rollup', 'event_rollup'] as const) {
+  for (const table of [
+    'rollup_days',
+    'visit_rollup',
+    'event_rollup',
+    'quarter_days',
+    'quarter_rollup',
+  ] as const) {
     const [left] = await ch.query<{ n: number }>(
       `SELECT count() AS n FROM ${table} WHERE day IN {days:Array(Date)}`,
       params,

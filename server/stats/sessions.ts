@@ -1,6 +1,6 @@
 import type { Ch } from '../store/client.ts'
 import { addDays, utcDate } from './dates.ts'
-import { dropRollups, rollupDay } from './rollups.ts'
+import { dropRollups, quarterDay, rollupDay } from './rollups.ts'
 
 /** A visit ends after this long without an event. */
 export const VISIT_GAP_MS = 30 * 60 * 1000
@@ -143,6 +143,11 @@ async function closedDays(ch: Ch, now: number): Promise<string[]> {
      WHERE day NOT IN (SELECT day FROM rollup_days) ORDER BY d`,
   )
   for (const { d } of bare) await rollupDay(ch, d)
+  const unquartered = await ch.query<{ d: string }>(
+    `SELECT DISTINCT toString(day) AS d FROM rollup_days
+     WHERE day NOT IN (SELECT day FROM quarter_days) ORDER BY d`,
+  )
+  for (const { d } of unquartered) await quarterDay(ch, d)
   return done
 }
 

@@ -75,6 +75,7 @@ async function reports(site: Site, first: string, last: string, via: Ch = ch): P
   const ch = via
   const q = (metrics: Metric[]) => ({ site, range: { first, last }, filters: [], metrics })
   const out: unknown[] = [await aggregate(ch, q(ALL), true)]
+  out.push(await aggregate(ch, q([...VISIT, 'pageviews', 'events', 'time_on_page']), true))
   for (const interval of ['date', 'week', 'month'] as Interval[])
     out.push(await timeseries(ch, q(['visitors', 'visits', 'pageviews', 'bounce_rate']), interval))
   for (const p of PROPS) out.push(await breakdown(ch, q(VISIT), propertyDef(p, 'property'), 100, 1))
@@ -125,6 +126,8 @@ describe('daily rollups', () => {
     expect(days).toHaveLength(20)
     const [rolled] = await ch.query<{ n: number }>('SELECT count() AS n FROM rollup_days FINAL')
     expect(rolled?.n).toBe(20)
+    const [quartered] = await ch.query<{ n: number }>('SELECT count() AS n FROM quarter_days FINAL')
+    expect(quartered?.n).toBe(20)
     let i = 0
     for (const site of SITES)
       for (const [a, z] of RANGES) expect(await reports(site, a, z)).toEqual(live[i++])
