@@ -45,7 +45,7 @@ function visitDimsArray(): string {
 /** Event dimensions: `(dim, value)` pairs an event is counted under. */
 export const EVENT_DIM_VALUES: Readonly<Record<string, string>> = {
   '': "''",
-  'event:page': 'path',
+  'event:page': 'CAST(path AS String)',
   'event:hostname': 'CAST(hostname AS String)',
   'event:name': 'CAST(name AS String)',
 }
