@@ -20,5 +20,7 @@ export const safe =
  * @example
  * on('popstate', page)
  */
-// biome-ignore lint/suspicious/noExplicitAny: handlers receive the concrete event type of their event name
-export const on = (type: string, f: (e: any) => unknown): void => addEventListener(type, safe(f), true)
+type Events = WindowEventMap & Pick<DocumentEventMap, 'visibilitychange'>
+
+export const on = <K extends keyof Events>(type: K, f: (e: Events[K]) => unknown): void =>
+  addEventListener(type, safe(f) as EventListener, true)
