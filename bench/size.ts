@@ -31,7 +31,7 @@ async function trackerSizes(): Promise<Array<{ name: string; file: string } & Si
 }
 
 async function dashboardSizes(): Promise<{ files: Array<{ name: string } & Sizes>; firstLoad: Sizes }> {
-  const { buildDashboard } = await import('../dashboard/build.ts')
+  const { buildDashboard } = await import('../scripts/build-dashboard.ts')
   await buildDashboard()
   const dist = join(ROOT, 'dashboard/dist')
   const manifest = JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8')) as {
@@ -84,7 +84,7 @@ export async function benchSize(): Promise<Section> {
     params: {
       gzip: 'level 9',
       brotli: 'quality 11',
-      bundler: 'esbuild (tracker/build.ts, dashboard/build.ts)',
+      bundler: 'esbuild (tracker/build.ts, scripts/build-dashboard.ts)',
     },
     figures: { tracker, dashboard },
     tables: [

@@ -15,7 +15,7 @@ export async function ensureAssets(force = false): Promise<string[]> {
     built.push('tracker')
   }
   if (force || !existsSync(`${ROOT}dashboard/dist/index.html`)) {
-    const { buildDashboard } = await import('../dashboard/build.ts')
+    const { buildDashboard } = await import('./build-dashboard.ts')
     await buildDashboard()
     built.push('dashboard')
   }

@@ -208,7 +208,7 @@ export async function buildRuntimes(
   }
   if (!existsSync(join(ROOT, 'dashboard/dist/index.html'))) {
     try {
-      const { buildDashboard } = await import('../dashboard/build.ts')
+      const { buildDashboard } = await import('./build-dashboard.ts')
       await buildDashboard()
     } catch (err) {
       // The collector and the APIs work without it; the app paths then answer "not built".

@@ -2,7 +2,7 @@
  * `npm run build`: the tracker variants, the dashboard and one bundle per edge runtime,
  * with their sizes.
  */
-import { buildDashboard } from '../dashboard/build.ts'
+import { buildDashboard } from './build-dashboard.ts'
 import { buildRuntimes, shown } from './build-runtimes.ts'
 import { buildTracker } from './build-tracker.ts'
 

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
-const ROOT = dirname(fileURLToPath(import.meta.url))
+const ROOT = fileURLToPath(new URL('../dashboard/', import.meta.url))
 const DIST = join(ROOT, 'dist')
 
 export interface BuiltFile {
