@@ -1,6 +1,6 @@
 /**
  * One typed configuration object. Runtime adapters read their environment once
- * (process.env, Workers bindings, Deno.env) and pass the plain record here.
+ * (Node's environment, Workers bindings, Deno.env) and pass the plain record here.
  */
 
 export type Policy = 'drop' | 'keep'
