@@ -79,6 +79,16 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+/** Every table holding a site's data or figures derived from it; live snapshots expire by TTL. */
+const SITE_DATA_TABLES = [
+  'events',
+  'clicks',
+  'sessions',
+  'visit_rollup',
+  'event_rollup',
+  'quarter_rollup',
+] as const
+
 const SELECT_SITES = `SELECT domain, name, timezone, retention_days, allowed_hostnames, k_breakdown, k_heatmap,
   gpc_policy, dnt_policy, allow_framing FROM sites FINAL WHERE deleted = 0`
 
@@ -145,14 +155,14 @@ export class SiteStore {
     await this.refresh()
   }
 
-  /** Marks the site deleted and removes its events, clicks and stored visits. */
+  /** Marks the site deleted and removes its events, clicks, stored visits and rollups. */
   async remove(domain: string): Promise<void> {
     const site = await this.get(domain)
     if (!site) return
     await this.ch.insert('sites', [
       { ...siteToRow(site), created_at: Math.floor(this.now() / 1000), version: this.now(), deleted: 1 },
     ])
-    for (const table of ['events', 'clicks', 'sessions'] as const) {
+    for (const table of SITE_DATA_TABLES) {
       await this.ch.command(`DELETE FROM ${table} WHERE site_id = {domain:String}`, { domain })
     }
     await this.refresh()
