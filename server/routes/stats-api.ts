@@ -14,6 +14,7 @@ import {
   today,
   toTimeRange,
 } from '../stats/period.ts'
+import { propKeys } from '../stats/prop-keys.ts'
 import { propertyDef } from '../stats/properties.ts'
 import { realtimeVisitors } from '../stats/realtime.ts'
 import { aggregate, breakdown, bucketCountOk, timeseries } from '../stats/reports.ts'
@@ -47,7 +48,7 @@ function rangeParam(q: QueryGetter, site: Site, now: number): TimeRange {
 }
 
 /**
- * Plausible's Stats API v1 plus crumbless's heatmap, page picker and export, every path behind
+ * Plausible's Stats API v1 plus crumbless's heatmap, page picker, custom property keys and export, every path behind
  * `access` (which resolves `site_id` and sets `c.get('site')`).
  *
  * @example
@@ -113,6 +114,15 @@ export function statsApiRoutes(s: Services, access: MiddlewareHandler): Hono {
       return c.json({
         results: await pagesWithClicks(s.ch, site.domain, range, intParam(q, 'limit', 100, 1, 1000)),
       })
+    }),
+  )
+
+  app.get(
+    '/api/v1/stats/prop-keys',
+    handle(async (c, q) => {
+      const site = c.get('site')
+      const range = rangeParam(q, site, s.now())
+      return c.json({ results: await propKeys(s.ch, site.domain, range, intParam(q, 'limit', 50, 1, 1000)) })
     }),
   )
 

@@ -183,6 +183,10 @@ describe('dashboard in a real browser', () => {
     await page.locator('[data-panel="pages"] .row-name', { hasText: 'onerror' }).first().waitFor()
     await page.locator('[data-panel="goals"] .row-name', { hasText: XSS.event }).waitFor()
     await page.locator('[data-panel="goals"]').getByRole('tab', { name: 'Properties' }).click()
+    // The keys sent in the period are offered (as text), the most used one shown without typing.
+    await page.locator('.prop-keys button', { hasText: XSS.propKey }).waitFor()
+    expect(await page.locator('.prop-keys button[aria-pressed="true"]').textContent()).toBe('plan')
+    await page.locator('[data-panel="goals"] .row-name', { hasText: XSS.propValue }).waitFor()
     await page.getByPlaceholder(/Property name/).fill('plan')
     await page.getByRole('button', { name: 'Show' }).click()
     await page.locator('[data-panel="goals"] .row-name', { hasText: XSS.propValue }).waitFor()

@@ -321,3 +321,13 @@ describe('read from the sessions table after sessionising closed days', () => {
     expect(series[6].date).toBe('2026-11-24')
   })
 })
+
+describe('custom property keys', () => {
+  it('lists the keys sent in the range, most used first, for the goals panel', async () => {
+    expect(await ok('/api/v1/stats/prop-keys', DAY)).toEqual([
+      { key: 'plan', events: 1 },
+      { key: 'url', events: 1 },
+    ])
+    expect(await ok('/api/v1/stats/prop-keys', { period: 'day', date: '2026-11-19' })).toEqual([])
+  })
+})

@@ -103,38 +103,77 @@ function Breakdown({
   )
 }
 
-/** Custom event properties: the owner names the key, the panel breaks the goal down by it. */
+/**
+ * Custom event properties: the keys sent in the period are offered (most used first, the first one
+ * shown), and any other key can still be typed.
+ */
 function PropsBreakdown(props: {
   params: Record<string, string | undefined>
   onFilter: (f: Filter) => void
   section: string
 }) {
-  const [key, setKey] = useState('')
+  const [chosen, setChosen] = useState('')
+  const url = statsUrl('prop-keys', {
+    site_id: props.params.site_id,
+    period: props.params.period,
+    date: props.params.date,
+  })
+  const keys = useAsync(url, (signal) => api<{ results: { key: string; events: number }[] }>(url, { signal }))
+  const offered = keys.data?.results ?? []
+  const key = chosen || offered[0]?.key || ''
   return (
     <>
       <form
         class="inline-form"
         onSubmit={(e) => {
           e.preventDefault()
-          setKey(String(new FormData(e.currentTarget as HTMLFormElement).get('key') ?? '').trim())
+          setChosen(String(new FormData(e.currentTarget as HTMLFormElement).get('key') ?? '').trim())
         }}
       >
         <label class="sr-only" for="prop-key">
           Property name
         </label>
-        <input id="prop-key" class="input" name="key" placeholder="Property name, e.g. plan" value={key} />
+        <input
+          id="prop-key"
+          class="input"
+          name="key"
+          placeholder="Property name, e.g. plan"
+          list="prop-keys"
+        />
+        <datalist id="prop-keys">
+          {offered.map((k) => (
+            <option key={k.key} value={k.key} />
+          ))}
+        </datalist>
         <button type="submit" class="btn btn-small">
           Show
         </button>
       </form>
+      {offered.length > 1 && (
+        <div class="tabs prop-keys" role="group" aria-label="Properties sent in this period">
+          {offered.slice(0, 8).map((k) => (
+            <button
+              key={k.key}
+              type="button"
+              class={k.key === key ? 'tab active' : 'tab'}
+              aria-pressed={k.key === key}
+              onClick={() => setChosen(k.key)}
+            >
+              {k.key}
+            </button>
+          ))}
+        </div>
+      )}
       {key ? (
         <Breakdown
           tab={{ label: key, property: `event:props:${key}`, column: key, metrics: ['visitors', 'events'] }}
           {...props}
           heatmapHref={null}
         />
+      ) : keys.data || keys.error ? (
+        <Empty>No custom properties were sent in this period. Name one to break the goals down by it.</Empty>
       ) : (
-        <Empty>Name a custom property to break the goals down by its values.</Empty>
+        <Loading compact />
       )}
     </>
   )
