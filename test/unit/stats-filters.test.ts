@@ -113,6 +113,6 @@ describe('propertyDef', () => {
       expect(propertyDef(name, 'property').name).toBe(name)
     }
     expect(() => propertyDef('visit:city', 'property')).toThrow('property: "visit:city" is not one of')
-    expect(() => propertyDef('event:props:' + 'k'.repeat(301), 'property')).toThrow(ParamError)
+    expect(() => propertyDef(`event:props:${'k'.repeat(301)}`, 'property')).toThrow(ParamError)
   })
 })

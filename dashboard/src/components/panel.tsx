@@ -150,7 +150,8 @@ function PropsBreakdown(props: {
         </button>
       </form>
       {offered.length > 1 && (
-        <div class="tabs prop-keys" role="group" aria-label="Properties sent in this period">
+        <fieldset class="tabs prop-keys">
+          <legend class="sr-only">Properties sent in this period</legend>
           {offered.slice(0, 8).map((k) => (
             <button
               key={k.key}
@@ -162,7 +163,7 @@ function PropsBreakdown(props: {
               {k.key}
             </button>
           ))}
-        </div>
+        </fieldset>
       )}
       {key ? (
         <Breakdown
