@@ -56,7 +56,17 @@ function ensureWritable(dir: string): string {
 export async function openEngine(config: Config): Promise<Ch> {
   if (!config.clickhouseUrl) {
     const dir = ensureWritable(config.dataDir)
-    return openChdb(join(dir, 'chdb'))
+    try {
+      const ch = openChdb(join(dir, 'chdb'))
+      await ch.query('SELECT 1')
+      return ch
+    } catch (err) {
+      const detail = (err as Error).message.split('\n')[0]
+      throw new ConfigError(
+        'DATA_DIR',
+        `${dir} cannot be opened (${detail}); the embedded engine allows one process per data directory, so stop the running server first or use the dashboard`,
+      )
+    }
   }
   const opts = httpOptions(config.clickhouseUrl)
   const quiet = { log: { level: ClickHouseLogLevel.OFF } }

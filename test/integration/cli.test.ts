@@ -67,7 +67,7 @@ describe('crumbless CLI', () => {
     expect((await cli(['nonsense'], env)).stderr).toMatch(/unknown command/)
   }, 300_000)
 
-  it('flushes buffered events on SIGTERM before exiting', async () => {
+  it('refuses a second process on a served data dir, and flushes buffered events on SIGTERM', async () => {
     const dataDir = tmp()
     await cli(['sites', 'add', 'term.example'], { DATA_DIR: dataDir })
     const { child, url } = await serveProcess({
@@ -81,6 +81,9 @@ describe('crumbless CLI', () => {
     try {
       for (let i = 0; i < 3; i++)
         expect((await post(url, pageview('term.example', `/t${i}`))).status).toBe(202)
+      const second = await cli(['sites', 'list'], { DATA_DIR: dataDir })
+      expect(second.code).toBe(1)
+      expect(second.stderr).toMatch(/^crumbless: DATA_DIR: .*one process per data directory/m)
       child.kill('SIGTERM')
       expect(await exited).toBe(0)
     } finally {
