@@ -9,10 +9,9 @@ import type { Context } from 'hono'
 import { createApp } from '../app.ts'
 import { createCountryLookup } from '../collect/geo.ts'
 import { type Config, parseConfig } from '../config.ts'
-import { createServices, type Services } from '../services.ts'
+import type { Services } from '../services.ts'
 import { BatchWriter, writerOptions } from '../store/writer.ts'
-import { bundledAssets } from './bundled-assets.ts'
-import { edgeLogger, openEdgeClickHouse, trustedCountry, upkeep } from './edge.ts'
+import { edgeLogger, openEdgeClickHouse, selfHostedServices, upkeep } from './edge.ts'
 
 interface BunServer {
   port: number
@@ -66,14 +65,12 @@ export async function startBunServer(
   const log = edgeLogger(config.logLevel)
   const ch = openEdgeClickHouse(config)
   const mmdb = await mmdbLookup(config, log.warn)
-  const services = createServices({
+  const services = selfHostedServices({
     config,
-    ch,
-    now: Date.now,
-    remoteAddr: peer,
-    country: trustedCountry(config, peer, mmdb),
-    assets: bundledAssets(),
     log,
+    ch,
+    peer,
+    mmdb,
     sink: (metrics) => new BatchWriter(ch, metrics, writerOptions(config, log.warn)),
   })
   const app = createApp(services)

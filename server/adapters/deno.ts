@@ -10,10 +10,9 @@ import type { Context } from 'hono'
 import { createApp } from '../app.ts'
 import { createCountryLookup } from '../collect/geo.ts'
 import { type Config, parseConfig } from '../config.ts'
-import { createServices, type Services } from '../services.ts'
+import type { Services } from '../services.ts'
 import { AsyncInsertSink } from '../store/async-insert-sink.ts'
-import { bundledAssets } from './bundled-assets.ts'
-import { edgeLogger, openEdgeClickHouse, trustedCountry, upkeep } from './edge.ts'
+import { edgeLogger, openEdgeClickHouse, selfHostedServices, upkeep } from './edge.ts'
 
 interface DenoAddr {
   hostname: string
@@ -74,14 +73,12 @@ export async function startDenoServer(
   const log = edgeLogger(config.logLevel)
   const ch = openEdgeClickHouse(config)
   const mmdb = await mmdbLookup(config, log.warn)
-  const services = createServices({
+  const services = selfHostedServices({
     config,
-    ch,
-    now: Date.now,
-    remoteAddr: peer,
-    country: trustedCountry(config, peer, mmdb),
-    assets: bundledAssets(),
     log,
+    ch,
+    peer,
+    mmdb,
     // A long-lived Deno process keeps pending promises alive by itself; nothing to hand them to.
     sink: (metrics) =>
       new AsyncInsertSink(ch, metrics, {

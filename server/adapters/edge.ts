@@ -8,9 +8,10 @@ import type { Context } from 'hono'
 import { parseTrustedProxies } from '../collect/client-ip.ts'
 import { inRange, parseIp } from '../collect/ip.ts'
 import { type Config, ConfigError } from '../config.ts'
-import type { Logger } from '../services.ts'
+import { createServices, type Logger, type RuntimeParts, type Services } from '../services.ts'
 import { type Ch, type ClickHouseLike, wrapClient } from '../store/client.ts'
 import { clusterCh } from '../store/cluster.ts'
+import { bundledAssets } from './bundled-assets.ts'
 
 /** Splits `https://user:pass@host:8443/db` into what clickhouse-js takes (database `default` when absent). */
 export function clickhouseOptions(raw: string): {
@@ -114,3 +115,30 @@ export function stringEnv(env: Record<string, unknown>): Record<string, string |
 }
 
 export { upkeep } from '../upkeep.ts'
+
+/**
+ * Services of a self-hosted edge runtime (Deno, Bun): ClickHouse over HTTP, the bundled assets,
+ * country from trusted proxy headers or the runtime's MMDB lookup.
+ *
+ * @example
+ * const services = selfHostedServices({ config, log, ch, peer, mmdb, sink })
+ */
+export function selfHostedServices(p: {
+  config: Config
+  log: Logger
+  ch: Ch
+  peer: (c: Context) => string
+  mmdb: (ip: string) => string
+  sink: RuntimeParts['sink']
+}): Services {
+  return createServices({
+    config: p.config,
+    ch: p.ch,
+    now: Date.now,
+    remoteAddr: p.peer,
+    country: trustedCountry(p.config, p.peer, p.mmdb),
+    assets: bundledAssets(),
+    log: p.log,
+    sink: p.sink,
+  })
+}
