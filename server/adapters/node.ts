@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import type { HttpBindings } from '@hono/node-server'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context } from 'hono'
 import { createApp } from '../app.ts'
 import { ensureSetupToken } from '../auth/setup.ts'
 import { createCountryLookup } from '../collect/geo.ts'
+import type { HeaderGetter } from '../collect/types.ts'
 import { type Config, parseConfig } from '../config.ts'
 import { createServices, type Logger, type Services } from '../services.ts'
 import type { Ch } from '../store/client.ts'
@@ -40,6 +43,21 @@ function geoFile(config: Config): string {
   return require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb')
 }
 
+/**
+ * Header reads straight from Node's parsed `IncomingMessage` headers (lower-case keys, repeated
+ * headers joined the way Node joins them); `c.req.header` when the request did not come through
+ * the Node server (`app.request` in tests).
+ */
+export function nodeRequestHeaders(c: Context): HeaderGetter {
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming
+  if (!incoming) return (name) => c.req.header(name)
+  const headers = incoming.headers
+  return (name) => {
+    const value = headers[name]
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
+  }
+}
+
 export interface StartOptions {
   env: Record<string, string | undefined>
   log?: Logger
@@ -70,6 +88,7 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
     ch,
     now,
     remoteAddr: (c) => getConnInfo(c).remote.address ?? '',
+    requestHeaders: nodeRequestHeaders,
     country: (ip) => country(ip),
     assets: loadNodeAssets(),
     log,

@@ -7,18 +7,33 @@
 /** A parsed address: 4 bytes for IPv4, 16 for IPv6. */
 export type IpBytes = Uint8Array
 
+/**
+ * Dotted-quad IPv4, scanned by character: this runs several times per ingest request. Leading
+ * zeros are rejected: some stacks read them as octal, so they are ambiguous.
+ */
 function parseV4(s: string): IpBytes | null {
-  const parts = s.split('.')
-  if (parts.length !== 4) return null
   const out = new Uint8Array(4)
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i] ?? ''
-    // Leading zeros are rejected: some stacks read them as octal, so they are ambiguous.
-    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return null
-    const n = Number(p)
-    if (n > 255) return null
-    out[i] = n
+  let part = 0
+  let value = 0
+  let digits = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 46) {
+      if (digits === 0 || part === 3) return null
+      out[part++] = value
+      value = 0
+      digits = 0
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return null
+      value = value * 10 + (c - 48)
+      digits++
+      if (value > 255) return null
+    } else {
+      return null
+    }
   }
+  if (part !== 3 || digits === 0) return null
+  out[3] = value
   return out
 }
 
@@ -81,6 +96,9 @@ function isV4Mapped(b: IpBytes): boolean {
  * parseIp('[::ffff:192.0.2.1]:443') // Uint8Array [192, 0, 2, 1]
  */
 export function parseIp(input: string): IpBytes | null {
+  // The common case first: a bare dotted quad, as sockets and proxies usually give it.
+  const plain = parseV4(input)
+  if (plain) return plain
   let s = input.trim()
   if (s.startsWith('"') && s.endsWith('"') && s.length >= 2) s = s.slice(1, -1).trim()
   if (s.length === 0 || s.length > 64) return null
@@ -108,7 +126,7 @@ export function parseIp(input: string): IpBytes | null {
  * formatIp(parseIp('2001:DB8:0:0:0:0:0:1')!) // '2001:db8::1'
  */
 export function formatIp(b: IpBytes): string {
-  if (b.length === 4) return Array.from(b).join('.')
+  if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`
   const words: number[] = []
   for (let i = 0; i < 16; i += 2) words.push(((b[i] ?? 0) << 8) | (b[i + 1] ?? 0))
   let bestStart = -1

@@ -9,6 +9,10 @@ export const MAX_BODY_BYTES = 16 * 1024
 
 const CORS = { 'Access-Control-Allow-Origin': '*' }
 const TOO_LARGE = { error: `body is larger than ${MAX_BODY_BYTES} bytes` }
+const RETRY_LATER = { ...CORS, 'Retry-After': '5' }
+// A plain header object (not c.header(), which builds a Headers instance) keeps the 202 on
+// @hono/node-server's fast response path.
+const ACCEPTED: ResponseInit = { status: 202, headers: CORS }
 
 /**
  * `POST /api/event`: the wire format of DESIGN.md. Answers 202 for stored and deliberately
@@ -40,18 +44,20 @@ export function ingestRoutes(s: Services): Hono {
       return Number(length) > MAX_BODY_BYTES ? c.json(TOO_LARGE, 413, CORS) : next()
     },
     async (c) => {
-      c.header('Access-Control-Allow-Origin', '*')
-      const header = (name: string) => c.req.header(name)
+      const header = s.requestHeaders(c)
       const ip = clientIp(s.remoteAddr(c), header, s.trusted)
       const now = s.now()
       if (!s.ingestLimit.hit(ip, now)) {
         s.metrics.drop('rate')
-        c.header('Retry-After', String(s.ingestLimit.retryAfter(now)))
-        c.header('x-crumbless-dropped', 'rate')
-        return c.json({ error: 'too many requests from this client' }, 429)
+        const headers = {
+          ...CORS,
+          'Retry-After': String(s.ingestLimit.retryAfter(now)),
+          'x-crumbless-dropped': 'rate',
+        }
+        return c.json({ error: 'too many requests from this client' }, 429, headers)
       }
       const parsed = parsePayload(await c.req.text())
-      if (!parsed.ok) return c.json({ error: parsed.error }, 400)
+      if (!parsed.ok) return c.json({ error: parsed.error }, 400, CORS)
 
       let sites: Awaited<ReturnType<typeof s.sites.all>>
       let salt: Uint8Array
@@ -60,8 +66,7 @@ export function ingestRoutes(s: Services): Hono {
         salt = await s.salts.today()
       } catch {
         // Only reachable before the first successful read: later, cached copies are used.
-        c.header('Retry-After', '5')
-        return c.json({ error: 'storage is not reachable, retry later' }, 503)
+        return c.json({ error: 'storage is not reachable, retry later' }, 503, RETRY_LATER)
       }
       const result = collect(
         parsed.events,
@@ -72,14 +77,14 @@ export function ingestRoutes(s: Services): Hono {
       if (result.events.length > 0 || result.clicks.length > 0) {
         if (!s.sink.add(result.events, result.clicks)) {
           s.metrics.rejectedFull += 1
-          c.header('Retry-After', '5')
-          return c.json({ error: 'collector is busy, retry later' }, 503)
+          return c.json({ error: 'collector is busy, retry later' }, 503, RETRY_LATER)
         }
         s.metrics.accepted += result.events.length
       }
+      if (result.dropped.length === 0) return new Response(null, ACCEPTED)
       for (const reason of result.dropped) s.metrics.drop(reason)
-      if (result.dropped.length > 0) c.header('x-crumbless-dropped', [...new Set(result.dropped)].join(','))
-      return c.body(null, 202)
+      const dropped = [...new Set(result.dropped)].join(',')
+      return new Response(null, { status: 202, headers: { ...CORS, 'x-crumbless-dropped': dropped } })
     },
   )
   return app

@@ -161,7 +161,7 @@ export function clusterCh(ch: Ch, cluster: string): Ch {
     query: <T>(sql: string, params?: Params, settings?: Settings) =>
       ch.query<T>(sql, params, { ...CLUSTER_READ_SETTINGS, ...settings }),
     command: (sql, params, settings) => ch.command(rewrite(sql), params, settings),
-    insert: (table, rows, settings) => ch.insert(table, rows, settings),
+    insert: (table, rows, settings, columns) => ch.insert(table, rows, settings, columns),
     ping: () => ch.ping(),
     close: () => ch.close(),
   }

@@ -29,13 +29,13 @@ export function failingInserts(ch: Ch): { ch: Ch; failNext(n: number): void; att
       command: ch.command.bind(ch),
       ping: ch.ping.bind(ch),
       close: ch.close.bind(ch),
-      async insert(table, rows, settings) {
+      async insert(table, rows, settings, columns) {
         attempts += 1
         if (failures > 0) {
           failures -= 1
           throw new Error('injected insert failure')
         }
-        return ch.insert(table, rows, settings)
+        return ch.insert(table, rows, settings, columns)
       },
     },
   }

@@ -11,7 +11,7 @@ describe('parseConfig', () => {
       gpcPolicy: 'drop',
       dntPolicy: 'keep',
       flushIntervalMs: 1000,
-      flushMaxRows: 5000,
+      flushMaxRows: 20_000,
       trustedProxies: [],
       publicUrl: 'http://localhost:8000',
     })
