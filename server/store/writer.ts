@@ -143,7 +143,10 @@ export class BatchWriter implements EventSink {
     for (const e of events) this.events.push(eventValues(e))
     for (const c of clicks) this.addClick(c)
     this.metrics.bufferSize = this.depth()
-    if (this.events.length >= this.opts.flushMaxRows && this.failures === 0) void this.flush()
+    // One size-triggered flush at a time: chaining one per add() while an insert is slow piles up
+    // promises (each chained flush re-chains on the next), which grows without bound under load.
+    if (this.events.length >= this.opts.flushMaxRows && this.failures === 0 && !this.running)
+      void this.flush()
     return true
   }
 
@@ -165,6 +168,9 @@ export class BatchWriter implements EventSink {
     if (this.running) return this.running.then(() => this.flush())
     this.running = this.writeOnce().finally(() => {
       this.running = null
+      // Rows that arrived during a slow insert go out at once instead of waiting for the timer.
+      if (this.events.length >= this.opts.flushMaxRows && this.failures === 0 && !this.closed)
+        void this.flush()
       this.metrics.bufferSize = this.depth()
     })
     return this.running

@@ -92,4 +92,37 @@ describe('BatchWriter', () => {
     expect(await count('events', site)).toBe(1)
     expect(writer.depth()).toBe(0)
   })
+  it('starts one size-triggered insert at a time while an insert is slow, then writes the backlog at once', async () => {
+    let release: () => void = () => {}
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
+    const tables: string[] = []
+    const slow: Ch = {
+      ...ch,
+      query: ch.query.bind(ch),
+      command: ch.command.bind(ch),
+      ping: ch.ping.bind(ch),
+      close: ch.close.bind(ch),
+      async insert(table, rows, settings, columns) {
+        tables.push(table)
+        await gate
+        return ch.insert(table, rows, settings, columns)
+      },
+    }
+    const writer = new BatchWriter(slow, new Metrics(), {
+      flushIntervalMs: 60_000,
+      flushMaxRows: 10,
+      bufferMaxRows: 10_000,
+    })
+    const site = 'slow.test'
+    for (let i = 0; i < 500; i++) writer.add([eventRow({ site_id: site })], [])
+    // The first batch of 10 is held at the gate; the other 490 rows wait for it instead of each add()
+    // queueing another flush.
+    expect(tables).toEqual(['events'])
+    release()
+    await expect.poll(() => count('events', site), { timeout: 10_000 }).toBe(500)
+    expect(tables.filter((t) => t === 'events').length).toBe(2)
+    await writer.close()
+  })
 })
