@@ -31,6 +31,11 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   /** Whether this instance stores the visits of ended days (run it on one instance per ClickHouse). */
   sessionise: boolean
+  /**
+   * Node: run the ingest pipeline on a worker thread (`auto` = when there are 2+ cores), so the
+   * HTTP thread only parses requests and answers them.
+   */
+  ingestThread: 'auto' | 'on' | 'off'
 }
 
 export class ConfigError extends Error {
@@ -114,5 +119,6 @@ export function parseConfig(env: Env): Config {
     geoDb: env.GEO_DB ?? '',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     sessionise: oneOf(env, 'SESSIONISE', ['on', 'off'], 'on') === 'on',
+    ingestThread: oneOf(env, 'INGEST_THREAD', ['auto', 'on', 'off'], 'auto'),
   }
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { parseTrustedProxies, type TrustedProxies } from './collect/client-ip.ts'
-import type { HeaderGetter } from './collect/types.ts'
+import type { IngestOutcome } from './collect/ingest.ts'
+import type { HeaderGetter, Site } from './collect/types.ts'
 import type { Config } from './config.ts'
 import { Metrics } from './metrics.ts'
 import { RateLimiter } from './rate-limit.ts'
@@ -45,7 +46,17 @@ export interface RuntimeParts {
    * Node passes the already-parsed `IncomingMessage` headers, which skips a lookup layer per read.
    */
   requestHeaders?: (c: Context) => HeaderGetter
+  /**
+   * Runs {@link ingestRequest} off the HTTP thread (a worker thread on Node); absent = inline.
+   * Gets the request's {@link INGEST_HEADERS} as a plain object and the current sites and salt.
+   */
+  ingestOffload?: IngestOffload
 }
+
+export type IngestOffload = (
+  request: { body: string; remote: string; headers: Record<string, string>; now: number },
+  state: { sites: ReadonlyMap<string, Site>; salt: Uint8Array },
+) => Promise<IngestOutcome>
 
 export interface Services extends Omit<RuntimeParts, 'sink' | 'random' | 'requestHeaders'> {
   requestHeaders: (c: Context) => HeaderGetter

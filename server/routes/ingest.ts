@@ -1,8 +1,7 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { clientIp } from '../collect/client-ip.ts'
-import { parsePayload } from '../collect/payload.ts'
-import { collect } from '../collect/pipeline.ts'
+import { type IngestOutcome, ingestRequest, pickIngestHeaders } from '../collect/ingest.ts'
+import type { Site } from '../collect/types.ts'
 import type { Services } from '../services.ts'
 
 export const MAX_BODY_BYTES = 16 * 1024
@@ -44,22 +43,8 @@ export function ingestRoutes(s: Services): Hono {
       return Number(length) > MAX_BODY_BYTES ? c.json(TOO_LARGE, 413, CORS) : next()
     },
     async (c) => {
-      const header = s.requestHeaders(c)
-      const ip = clientIp(s.remoteAddr(c), header, s.trusted)
-      const now = s.now()
-      if (!s.ingestLimit.hit(ip, now)) {
-        s.metrics.drop('rate')
-        const headers = {
-          ...CORS,
-          'Retry-After': String(s.ingestLimit.retryAfter(now)),
-          'x-crumbless-dropped': 'rate',
-        }
-        return c.json({ error: 'too many requests from this client' }, 429, headers)
-      }
-      const parsed = parsePayload(await c.req.text())
-      if (!parsed.ok) return c.json({ error: parsed.error }, 400, CORS)
-
-      let sites: Awaited<ReturnType<typeof s.sites.all>>
+      const body = await c.req.text()
+      let sites: ReadonlyMap<string, Site>
       let salt: Uint8Array
       try {
         sites = await s.sites.all()
@@ -68,24 +53,44 @@ export function ingestRoutes(s: Services): Hono {
         // Only reachable before the first successful read: later, cached copies are used.
         return c.json({ error: 'storage is not reachable, retry later' }, 503, RETRY_LATER)
       }
-      const result = collect(
-        parsed.events,
-        sites,
-        { ip, userAgent: header('user-agent') ?? '', header, country: s.country(ip, c), now, salt },
-        { gpc: s.config.gpcPolicy, dnt: s.config.dntPolicy },
-      )
-      if (result.events.length > 0 || result.clicks.length > 0) {
-        if (!s.sink.add(result.events, result.clicks)) {
-          s.metrics.rejectedFull += 1
-          return c.json({ error: 'collector is busy, retry later' }, 503, RETRY_LATER)
-        }
-        s.metrics.accepted += result.events.length
-      }
-      if (result.dropped.length === 0) return new Response(null, ACCEPTED)
-      for (const reason of result.dropped) s.metrics.drop(reason)
-      const dropped = [...new Set(result.dropped)].join(',')
-      return new Response(null, { status: 202, headers: { ...CORS, 'x-crumbless-dropped': dropped } })
+      const header = s.requestHeaders(c)
+      const remote = s.remoteAddr(c)
+      const now = s.now()
+      const outcome = s.ingestOffload
+        ? await s.ingestOffload({ body, remote, headers: pickIngestHeaders(header), now }, { sites, salt })
+        : ingestRequest(
+            { body, remote, header, now },
+            {
+              sites,
+              salt,
+              trusted: s.trusted,
+              limiter: s.ingestLimit,
+              policy: { gpc: s.config.gpcPolicy, dnt: s.config.dntPolicy },
+              country: (ip) => s.country(ip, c),
+            },
+          )
+      return answer(c, s, outcome)
     },
   )
   return app
+}
+
+function answer(c: Context, s: Services, outcome: IngestOutcome): Response {
+  if (outcome.status === 429) {
+    s.metrics.drop('rate')
+    const headers = { ...CORS, 'Retry-After': String(outcome.retryAfter), 'x-crumbless-dropped': 'rate' }
+    return c.json({ error: 'too many requests from this client' }, 429, headers)
+  }
+  if (outcome.status === 400) return c.json({ error: outcome.error }, 400, CORS)
+  if (outcome.events.length > 0 || outcome.clicks.length > 0) {
+    if (!s.sink.add(outcome.events, outcome.clicks)) {
+      s.metrics.rejectedFull += 1
+      return c.json({ error: 'collector is busy, retry later' }, 503, RETRY_LATER)
+    }
+    s.metrics.accepted += outcome.events.length
+  }
+  if (outcome.dropped.length === 0) return new Response(null, ACCEPTED)
+  for (const reason of outcome.dropped) s.metrics.drop(reason)
+  const dropped = [...new Set(outcome.dropped)].join(',')
+  return new Response(null, { status: 202, headers: { ...CORS, 'x-crumbless-dropped': dropped } })
 }

@@ -1,0 +1,84 @@
+import type { RateLimiter } from '../rate-limit.ts'
+import { clientIp, type TrustedProxies } from './client-ip.ts'
+import { parsePayload } from './payload.ts'
+import { type CollectPolicy, collect } from './pipeline.ts'
+import type { ClickRow, DropReason, EventRow, HeaderGetter, Site } from './types.ts'
+
+/**
+ * Every request header the ingest pipeline reads (client IP, bot and privacy checks, client
+ * hints). A collector that hands requests to another thread copies exactly these.
+ */
+export const INGEST_HEADERS = [
+  'user-agent',
+  'cf-connecting-ip',
+  'x-real-ip',
+  'x-forwarded-for',
+  'sec-gpc',
+  'dnt',
+  'sec-ch-ua',
+  'sec-ch-ua-full-version-list',
+  'sec-ch-ua-mobile',
+  'sec-ch-ua-model',
+  'sec-ch-ua-platform',
+  'sec-ch-ua-platform-version',
+  'sec-ch-ua-form-factors',
+] as const
+
+/** One ingest request as the pipeline sees it: nothing of it outlives {@link ingestRequest}. */
+export interface RawIngest {
+  body: string
+  /** The socket peer (or platform-reported) address. */
+  remote: string
+  header: HeaderGetter
+  now: number
+}
+
+/** What the pipeline needs besides the request; shared by all requests. */
+export interface IngestEnv {
+  sites: ReadonlyMap<string, Site>
+  /** Today's (UTC) salt. */
+  salt: Uint8Array
+  trusted: TrustedProxies
+  limiter: RateLimiter
+  policy: CollectPolicy
+  country: (ip: string) => string
+}
+
+export type IngestOutcome =
+  | { status: 202; events: EventRow[]; clicks: ClickRow[]; dropped: DropReason[] }
+  | { status: 400; error: string }
+  | { status: 429; retryAfter: number }
+
+/**
+ * The whole ingest decision for one request, synchronous and without I/O: client IP, rate limit,
+ * payload validation, then {@link collect}. The route (or a worker thread) answers from the outcome.
+ *
+ * @example
+ * const outcome = ingestRequest({ body, remote: '127.0.0.1', header, now: Date.now() }, env)
+ * if (outcome.status === 202) sink.add(outcome.events, outcome.clicks)
+ */
+export function ingestRequest(raw: RawIngest, env: IngestEnv): IngestOutcome {
+  const ip = clientIp(raw.remote, raw.header, env.trusted)
+  if (!env.limiter.hit(ip, raw.now)) return { status: 429, retryAfter: env.limiter.retryAfter(raw.now) }
+  const parsed = parsePayload(raw.body)
+  if (!parsed.ok) return { status: 400, error: parsed.error }
+  const facts = {
+    ip,
+    userAgent: raw.header('user-agent') ?? '',
+    header: raw.header,
+    country: env.country(ip),
+    now: raw.now,
+    salt: env.salt,
+  }
+  return { status: 202, ...collect(parsed.events, env.sites, facts, env.policy) }
+}
+
+/** Copies the {@link INGEST_HEADERS} a request carries into a plain, cloneable object. */
+export function pickIngestHeaders(header: HeaderGetter): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of INGEST_HEADERS) {
+    const value = header(name)
+    if (value != null) out[name] = value
+  }
+  return out
+}
