@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import { availableParallelism } from 'node:os'
 import type { HttpBindings } from '@hono/node-server'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
@@ -8,6 +9,7 @@ import type { Context } from 'hono'
 import { createApp } from '../app.ts'
 import { ensureSetupToken } from '../auth/setup.ts'
 import { createCountryLookup } from '../collect/geo.ts'
+import { ingestRequest } from '../collect/ingest.ts'
 import type { HeaderGetter } from '../collect/types.ts'
 import { type Config, parseConfig } from '../config.ts'
 import { createServices, type Logger, type Services } from '../services.ts'
@@ -16,6 +18,7 @@ import { BatchWriter, writerOptions } from '../store/writer.ts'
 import { upkeep } from '../upkeep.ts'
 import { loadNodeAssets } from './node-assets.ts'
 import { applyMigrations, openEngine } from './node-engine.ts'
+import { IngestThread } from './node-ingest-thread.ts'
 
 export interface NodeServer {
   url: string
@@ -58,6 +61,42 @@ export function nodeRequestHeaders(c: Context): HeaderGetter {
   }
 }
 
+/**
+ * The ingest worker thread when `INGEST_THREAD` asks for one (`auto`: with 2+ cores). Its inline
+ * fallback (used if the worker dies) runs the same pipeline on this thread with these services.
+ */
+function startIngestThread(
+  config: Config,
+  services: Services,
+  country: (ip: string) => string,
+  log: Logger,
+): IngestThread | null {
+  const wanted =
+    config.ingestThread === 'on' || (config.ingestThread === 'auto' && availableParallelism() > 1)
+  if (!wanted) return null
+  const policy = { gpc: config.gpcPolicy, dnt: config.dntPolicy }
+  const options = {
+    mmdbPath: geoFile(config),
+    trustedProxies: config.trustedProxies,
+    rateLimit: config.ingestRateLimit,
+    policy,
+  }
+  return new IngestThread(
+    options,
+    (request, state) =>
+      ingestRequest(
+        {
+          body: request.body,
+          remote: request.remote,
+          header: (n) => request.headers[n] ?? null,
+          now: request.now,
+        },
+        { ...state, trusted: services.trusted, limiter: services.ingestLimit, policy, country },
+      ),
+    log.warn,
+  )
+}
+
 export interface StartOptions {
   env: Record<string, string | undefined>
   log?: Logger
@@ -94,6 +133,8 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
     log,
     sink: (metrics) => new BatchWriter(ch, metrics, writerOptions(config, log.warn), now),
   })
+  const thread = startIngestThread(config, services, country, log)
+  if (thread) services.ingestOffload = thread.run
   const app = createApp(services)
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
@@ -114,6 +155,7 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
     closing ??= (async () => {
       clearInterval(saltTimer)
       await new Promise<void>((r) => server.close(() => r()))
+      await thread?.close()
       await services.sink.close()
       await ch.close()
     })()

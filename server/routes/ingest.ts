@@ -1,7 +1,8 @@
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import type { EventValues } from '../collect/event-values.ts'
 import { type IngestOutcome, ingestRequest, pickIngestHeaders } from '../collect/ingest.ts'
-import type { Site } from '../collect/types.ts'
+import type { EventRow, Site } from '../collect/types.ts'
 import type { Services } from '../services.ts'
 
 export const MAX_BODY_BYTES = 16 * 1024
@@ -75,7 +76,7 @@ export function ingestRoutes(s: Services): Hono {
   return app
 }
 
-function answer(c: Context, s: Services, outcome: IngestOutcome): Response {
+function answer(c: Context, s: Services, outcome: IngestOutcome<EventRow | EventValues>): Response {
   if (outcome.status === 429) {
     s.metrics.drop('rate')
     const headers = { ...CORS, 'Retry-After': String(outcome.retryAfter), 'x-crumbless-dropped': 'rate' }

@@ -1,3 +1,4 @@
+import { EVENT_COLUMNS, type EventValues, eventValues } from '../collect/event-values.ts'
 import type { ClickRow, EventRow } from '../collect/types.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Ch, Settings } from './client.ts'
@@ -62,16 +63,19 @@ export class AsyncInsertSink implements EventSink {
     return this.inFlight
   }
 
-  add(events: readonly EventRow[], clicks: readonly ClickRow[]): boolean {
+  add(events: ReadonlyArray<EventRow | EventValues>, clicks: readonly ClickRow[]): boolean {
     const rows = events.length + clicks.length
     if (this.closed || this.inFlight + rows > this.opts.maxInFlightRows) return false
     if (rows === 0) return true
     this.inFlight += rows
     this.metrics.bufferSize = this.inFlight
-    const job = Promise.all([this.write('events', events), this.write('clicks', clicks)]).then(() => {
-      this.inFlight -= rows
-      this.metrics.bufferSize = this.inFlight
-    })
+    const values = events.map((e) => (Array.isArray(e) ? e : eventValues(e)))
+    const job = Promise.all([this.write('events', values, EVENT_COLUMNS), this.write('clicks', clicks)]).then(
+      () => {
+        this.inFlight -= rows
+        this.metrics.bufferSize = this.inFlight
+      },
+    )
     this.pending.add(job)
     void job.finally(() => this.pending.delete(job))
     this.opts.waitUntil(job)
@@ -79,7 +83,11 @@ export class AsyncInsertSink implements EventSink {
   }
 
   /** Inserts with retries; resolves either way (a failure is counted and logged, not thrown). */
-  private async write(table: 'events' | 'clicks', rows: readonly object[]): Promise<void> {
+  private async write(
+    table: 'events' | 'clicks',
+    rows: readonly object[],
+    columns?: readonly string[],
+  ): Promise<void> {
     if (rows.length === 0) return
     const attempts = Math.max(1, this.opts.attempts ?? 4)
     const base = this.opts.retryBaseMs ?? 200
@@ -87,7 +95,7 @@ export class AsyncInsertSink implements EventSink {
     const started = Date.now()
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.ch.insert(table, rows, ASYNC_INSERT_SETTINGS)
+        await this.ch.insert(table, rows, ASYNC_INSERT_SETTINGS, columns)
         this.metrics.insertedRows(table, rows.length)
         this.metrics.batchLatency(Date.now() - started)
         return

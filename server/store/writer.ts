@@ -1,3 +1,4 @@
+import { EVENT_COLUMNS, type EventValues, eventValues } from '../collect/event-values.ts'
 import type { ClickRow, EventRow } from '../collect/types.ts'
 import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
@@ -5,8 +6,11 @@ import type { Ch } from './client.ts'
 
 /** Where accepted rows go. The Node writer batches; edge sinks hand rows to async inserts. */
 export interface EventSink {
-  /** Queues rows; `false` when the buffer is full and the caller must answer 503. */
-  add(events: readonly EventRow[], clicks: readonly ClickRow[]): boolean
+  /**
+   * Queues rows (events as objects, or already as {@link EventValues}); `false` when the buffer is
+   * full and the caller must answer 503.
+   */
+  add(events: ReadonlyArray<EventRow | EventValues>, clicks: readonly ClickRow[]): boolean
   /** Rows accepted but not yet written. */
   depth(): number
   flush(): Promise<void>
@@ -30,68 +34,6 @@ export function writerOptions(config: Config, log: (message: string) => void): W
     bufferMaxRows: config.bufferMaxRows,
     log,
   }
-}
-
-/** Column order of the events insert: each buffered event is an array in this order. */
-export const EVENT_COLUMNS = [
-  'site_id',
-  'ts',
-  'visitor',
-  'name',
-  'hostname',
-  'path',
-  'referrer',
-  'source',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-  'country',
-  'device',
-  'browser',
-  'browser_version',
-  'os',
-  'os_version',
-  'width',
-  'interactive',
-  'engaged_ms',
-  'scroll_depth',
-  'props',
-  'retention_days',
-] as const satisfies ReadonlyArray<keyof EventRow>
-
-type EventValues = unknown[]
-
-/** One event as the array {@link EVENT_COLUMNS} describes (JSONCompactEachRow). */
-export function eventValues(e: EventRow): EventValues {
-  return [
-    e.site_id,
-    e.ts,
-    e.visitor,
-    e.name,
-    e.hostname,
-    e.path,
-    e.referrer,
-    e.source,
-    e.utm_source,
-    e.utm_medium,
-    e.utm_campaign,
-    e.utm_term,
-    e.utm_content,
-    e.country,
-    e.device,
-    e.browser,
-    e.browser_version,
-    e.os,
-    e.os_version,
-    e.width,
-    e.interactive,
-    e.engaged_ms,
-    e.scroll_depth,
-    e.props,
-    e.retention_days,
-  ]
 }
 
 /** The cell key of the click aggregate; clicks are pre-summed in memory before they are written. */
@@ -136,11 +78,11 @@ export class BatchWriter implements EventSink {
     return this.events.length + this.clicks.size + this.inflight
   }
 
-  add(events: readonly EventRow[], clicks: readonly ClickRow[]): boolean {
+  add(events: ReadonlyArray<EventRow | EventValues>, clicks: readonly ClickRow[]): boolean {
     if (this.closed) return false
     if (this.depth() + events.length + clicks.length > this.opts.bufferMaxRows) return false
     // Arrays now rather than at flush: the conversion is spread over requests, not one long pause.
-    for (const e of events) this.events.push(eventValues(e))
+    for (const e of events) this.events.push(Array.isArray(e) ? e : eventValues(e))
     for (const c of clicks) this.addClick(c)
     this.metrics.bufferSize = this.depth()
     // One size-triggered flush at a time: chaining one per add() while an insert is slow piles up

@@ -32,9 +32,9 @@ function sinkWith(over: Partial<ConstructorParameters<typeof AsyncInsertSink>[2]
   const metrics = new Metrics()
   const recording: Ch = {
     ...faulty.ch,
-    insert: (table, rows, settings) => {
+    insert: (table, rows, settings, columns) => {
       usedSettings.push(settings)
-      return faulty.ch.insert(table, rows, settings)
+      return faulty.ch.insert(table, rows, settings, columns)
     },
   }
   const handed: Promise<unknown>[] = []

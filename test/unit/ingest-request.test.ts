@@ -29,7 +29,11 @@ function env(over: Partial<IngestEnv> = {}): IngestEnv {
 /** A header getter that records every name the pipeline asks for. */
 function recording(headers: Record<string, string>) {
   const asked = new Set<string>()
-  return { asked, header: (name: string) => (asked.add(name), headers[name] ?? null) }
+  const header = (name: string) => {
+    asked.add(name)
+    return headers[name] ?? null
+  }
+  return { asked, header }
 }
 
 const pageview = JSON.stringify({

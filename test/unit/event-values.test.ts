@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EVENT_COLUMNS, eventValues } from '../../server/store/writer.ts'
+import { EVENT_COLUMNS, eventValues } from '../../server/collect/event-values.ts'
 import { eventRow } from '../support/rows.ts'
 
 describe('eventValues', () => {

@@ -1,0 +1,153 @@
+import { Worker } from 'node:worker_threads'
+import type { EventValues } from '../collect/event-values.ts'
+import type { IngestOutcome } from '../collect/ingest.ts'
+import type { CollectPolicy } from '../collect/pipeline.ts'
+import type { EventRow, Site } from '../collect/types.ts'
+import type { IngestOffload } from '../services.ts'
+
+/** What the worker thread is started with (`workerData`). */
+export interface IngestThreadOptions {
+  mmdbPath: string
+  trustedProxies: string[]
+  rateLimit: number
+  policy: CollectPolicy
+}
+
+type Request = Parameters<IngestOffload>[0]
+type State = Parameters<IngestOffload>[1]
+
+/** Consecutive requests; the first has id `first`, the next `first + 1`, ... */
+export interface IngestBatch {
+  type: 'batch'
+  first: number
+  items: Request[]
+}
+
+export type IngestToWorker =
+  | { type: 'state'; sites: ReadonlyMap<string, Site>; salt: Uint8Array }
+  | IngestBatch
+
+/** One outcome per batch item, in order; `null` where the pipeline threw. */
+export interface IngestReply {
+  type: 'outcomes'
+  first: number
+  outcomes: Array<IngestOutcome<EventValues> | null>
+}
+
+interface Waiter {
+  request: Request
+  state: State
+  resolve: (outcome: IngestOutcome<EventRow | EventValues>) => void
+  reject: (err: Error) => void
+}
+
+/**
+ * Runs the ingest pipeline on one worker thread, so the HTTP thread only reads requests and
+ * answers them. Requests that arrive in the same event-loop turn travel as one message, and the
+ * outcomes come back as one. Sites and salt are sent when they change. If the worker dies, the
+ * requests it held and every later one run on this thread through `inline`: nothing accepted is
+ * lost, because rows reach the writer only on this thread, after an outcome.
+ *
+ * @example
+ * const thread = new IngestThread(options, (request, state) => ingestRequest(...), log.warn)
+ * const outcome = await thread.run({ body, remote, headers, now }, { sites, salt })
+ */
+export class IngestThread {
+  private worker: Worker | null
+  private readonly waiting = new Map<number, Waiter>()
+  private queue: Request[] = []
+  private queueFirst = 0
+  private nextId = 0
+  private sentSites: ReadonlyMap<string, Site> | null = null
+  private sentSalt: Uint8Array | null = null
+
+  constructor(
+    options: IngestThreadOptions,
+    private readonly inline: (request: Request, state: State) => IngestOutcome,
+    private readonly log: (message: string) => void,
+  ) {
+    const worker = new Worker(new URL('./node-ingest-worker.mjs', import.meta.url), { workerData: options })
+    worker.on('message', (reply: IngestReply) => this.settle(reply))
+    worker.on('error', (err) => this.lose(`ingest worker failed (${err.name}); ingest runs inline`))
+    worker.on('exit', (code) => this.lose(`ingest worker exited (${code}); ingest runs inline`))
+    // The HTTP server keeps the process alive; the worker alone should not.
+    worker.unref()
+    this.worker = worker
+  }
+
+  /** {@link IngestOffload}: the outcome of one request, computed on the worker thread. */
+  readonly run: IngestOffload = (request, state) => {
+    const worker = this.worker
+    if (!worker) return Promise.resolve(this.inline(request, state))
+    if (state.sites !== this.sentSites || state.salt !== this.sentSalt) {
+      // Requests queued before the change go out first, with the state they arrived under.
+      this.send()
+      worker.postMessage({ type: 'state', sites: state.sites, salt: state.salt } satisfies IngestToWorker)
+      this.sentSites = state.sites
+      this.sentSalt = state.salt
+    }
+    if (this.queue.length === 0) {
+      this.queueFirst = this.nextId
+      setImmediate(() => this.send())
+    }
+    const id = this.nextId++
+    this.queue.push(request)
+    return new Promise((resolve, reject) => this.waiting.set(id, { request, state, resolve, reject }))
+  }
+
+  /** Requests in flight (queued or on the worker). */
+  pending(): number {
+    return this.waiting.size
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker
+    if (!worker) return
+    this.send()
+    // Let the worker answer what it holds, then stop it.
+    const deadline = Date.now() + 5_000
+    while (this.waiting.size > 0 && this.worker && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    this.worker = null
+    this.runInline()
+    await worker.terminate()
+  }
+
+  private send(): void {
+    if (this.queue.length === 0 || !this.worker) return
+    const batch: IngestBatch = { type: 'batch', first: this.queueFirst, items: this.queue }
+    this.queue = []
+    this.worker.postMessage(batch)
+  }
+
+  private settle(reply: IngestReply): void {
+    reply.outcomes.forEach((outcome, i) => {
+      const id = reply.first + i
+      const waiter = this.waiting.get(id)
+      if (!waiter) return
+      this.waiting.delete(id)
+      if (outcome) waiter.resolve(outcome)
+      else waiter.reject(new Error('the ingest pipeline failed on a request'))
+    })
+  }
+
+  private lose(message: string): void {
+    if (!this.worker) return
+    this.worker = null
+    this.queue = []
+    this.log(message)
+    this.runInline()
+  }
+
+  private runInline(): void {
+    for (const [id, waiter] of this.waiting) {
+      this.waiting.delete(id)
+      try {
+        waiter.resolve(this.inline(waiter.request, waiter.state))
+      } catch (err) {
+        waiter.reject(err instanceof Error ? err : new Error(String(err)))
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The ingest worker thread: runs {@link ingestRequest} for batches of requests the HTTP thread
+ * hands over, with its own country lookup and rate limiter. Started by `node-ingest-thread.ts`
+ * through `node-ingest-worker.mjs`; messages are described there.
+ */
+import { readFileSync } from 'node:fs'
+import { parentPort, workerData } from 'node:worker_threads'
+import { parseTrustedProxies } from '../collect/client-ip.ts'
+import { type EventValues, eventValues } from '../collect/event-values.ts'
+import { createCountryLookup } from '../collect/geo.ts'
+import { type IngestEnv, type IngestOutcome, ingestRequest } from '../collect/ingest.ts'
+import type { Site } from '../collect/types.ts'
+import { RateLimiter } from '../rate-limit.ts'
+import type { IngestBatch, IngestReply, IngestThreadOptions, IngestToWorker } from './node-ingest-thread.ts'
+
+const port = parentPort
+if (!port) throw new Error('node-ingest-worker runs as a worker thread')
+const opts = workerData as IngestThreadOptions
+const country = createCountryLookup(readFileSync(opts.mmdbPath))
+const base: Omit<IngestEnv, 'sites' | 'salt'> = {
+  trusted: parseTrustedProxies(opts.trustedProxies),
+  limiter: new RateLimiter(opts.rateLimit, 60_000),
+  policy: opts.policy,
+  country,
+}
+let sites: ReadonlyMap<string, Site> = new Map()
+let salt: Uint8Array = new Uint8Array(32)
+
+function run(batch: IngestBatch): IngestReply {
+  const env: IngestEnv = { ...base, sites, salt }
+  const outcomes: Array<IngestOutcome<EventValues> | null> = []
+  for (const item of batch.items) {
+    const headers = item.headers
+    try {
+      const outcome = ingestRequest(
+        { body: item.body, remote: item.remote, header: (n) => headers[n] ?? null, now: item.now },
+        env,
+      )
+      // Arrays of values clone in about half the time of 25-key objects, on both threads.
+      outcomes.push(
+        outcome.status === 202 ? { ...outcome, events: outcome.events.map(eventValues) } : outcome,
+      )
+    } catch {
+      // The HTTP thread answers 500 for this one request; the message never carries request data.
+      outcomes.push(null)
+    }
+  }
+  return { type: 'outcomes', first: batch.first, outcomes }
+}
+
+port.on('message', (message: IngestToWorker) => {
+  if (message.type === 'state') {
+    sites = message.sites
+    salt = message.salt
+    return
+  }
+  port.postMessage(run(message))
+})

@@ -1,0 +1,64 @@
+import type { EventRow } from './types.ts'
+
+/** Column order of the events insert: each buffered event is an array in this order. */
+export const EVENT_COLUMNS = [
+  'site_id',
+  'ts',
+  'visitor',
+  'name',
+  'hostname',
+  'path',
+  'referrer',
+  'source',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'country',
+  'device',
+  'browser',
+  'browser_version',
+  'os',
+  'os_version',
+  'width',
+  'interactive',
+  'engaged_ms',
+  'scroll_depth',
+  'props',
+  'retention_days',
+] as const satisfies ReadonlyArray<keyof EventRow>
+
+/** One event as an array of column values (JSONCompactEachRow). */
+export type EventValues = unknown[]
+
+/** One event as the array {@link EVENT_COLUMNS} describes (JSONCompactEachRow). */
+export function eventValues(e: EventRow): EventValues {
+  return [
+    e.site_id,
+    e.ts,
+    e.visitor,
+    e.name,
+    e.hostname,
+    e.path,
+    e.referrer,
+    e.source,
+    e.utm_source,
+    e.utm_medium,
+    e.utm_campaign,
+    e.utm_term,
+    e.utm_content,
+    e.country,
+    e.device,
+    e.browser,
+    e.browser_version,
+    e.os,
+    e.os_version,
+    e.width,
+    e.interactive,
+    e.engaged_ms,
+    e.scroll_depth,
+    e.props,
+    e.retention_days,
+  ]
+}
