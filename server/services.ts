@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { parseTrustedProxies, type TrustedProxies } from './collect/client-ip.ts'
-import type { EventValues } from './collect/event-values.ts'
+import type { EncodedEvent } from './collect/event-values.ts'
 import type { IngestOutcome } from './collect/ingest.ts'
 import type { EventRow, HeaderGetter, Site } from './collect/types.ts'
 import type { Config } from './config.ts'
@@ -57,7 +57,7 @@ export interface RuntimeParts {
 export type IngestOffload = (
   request: { body: string; remote: string; headers: Record<string, string>; now: number },
   state: { sites: ReadonlyMap<string, Site>; salt: Uint8Array },
-) => Promise<IngestOutcome<EventRow | EventValues>>
+) => Promise<IngestOutcome<EventRow | EncodedEvent>>
 
 export interface Services extends Omit<RuntimeParts, 'sink' | 'random' | 'requestHeaders'> {
   requestHeaders: (c: Context) => HeaderGetter

@@ -1,6 +1,6 @@
 import { type ClickHouseClient, createClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
-import { type Ch, type ClickHouseLike, wrapClient } from '../store/client.ts'
+import { type Ch, type ClickHouseLike, ENCODED_JSON, wrapClient } from '../store/client.ts'
 
 type ConnectionOption = NonNullable<Parameters<typeof createClient>[0]>['connection']
 
@@ -10,7 +10,10 @@ type ConnectionOption = NonNullable<Parameters<typeof createClient>[0]>['connect
  * one cast lives here.
  */
 export function createChdbClient(path: string): ClickHouseClient {
-  return createClient({ connection: createChdbConnection({ path }) as unknown as ConnectionOption })
+  return createClient({
+    connection: createChdbConnection({ path }) as unknown as ConnectionOption,
+    json: ENCODED_JSON,
+  })
 }
 
 /** {@link Ch} on chDB. One data path per process. */

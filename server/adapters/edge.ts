@@ -9,7 +9,7 @@ import { parseTrustedProxies } from '../collect/client-ip.ts'
 import { inRange, parseIp } from '../collect/ip.ts'
 import { type Config, ConfigError } from '../config.ts'
 import { createServices, type Logger, type RuntimeParts, type Services } from '../services.ts'
-import { type Ch, type ClickHouseLike, wrapClient } from '../store/client.ts'
+import { type Ch, type ClickHouseLike, ENCODED_JSON, wrapClient } from '../store/client.ts'
 import { clusterCh } from '../store/cluster.ts'
 import { bundledAssets } from './bundled-assets.ts'
 
@@ -48,7 +48,9 @@ export function openEdgeClickHouse(config: Config, fetchFn?: typeof fetch): Ch {
     ...(fetchFn ? { fetch: fetchFn } : {}),
   }
   const open = (timeoutMs: number) =>
-    wrapClient(createClient({ ...base, request_timeout: timeoutMs }) as unknown as ClickHouseLike)
+    wrapClient(
+      createClient({ ...base, request_timeout: timeoutMs, json: ENCODED_JSON }) as unknown as ClickHouseLike,
+    )
   const reads = open(30_000)
   // Four insert attempts of at most 5 s plus backoff stay inside Workers' 30 s waitUntil budget.
   const writes = open(5_000)

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client'
 import { type Config, ConfigError } from '../config.ts'
-import { type Ch, type ClickHouseLike, wrapClient } from '../store/client.ts'
+import { type Ch, type ClickHouseLike, ENCODED_JSON, wrapClient } from '../store/client.ts'
 import { migrationTransform, withCluster } from '../store/cluster.ts'
 import { type Migration, migrate, parseMigrationName } from '../store/migrate.ts'
 import { openChdb } from './chdb.ts'
@@ -82,7 +82,12 @@ export async function openEngine(config: Config): Promise<Ch> {
     await admin.close()
   }
   const ch = wrapClient(
-    createClient({ ...opts, ...quiet, request_timeout: 30_000 }) as unknown as ClickHouseLike,
+    createClient({
+      ...opts,
+      ...quiet,
+      request_timeout: 30_000,
+      json: ENCODED_JSON,
+    }) as unknown as ClickHouseLike,
   )
   return withCluster(ch, config.clickhouseCluster)
 }

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import type { EventValues } from '../collect/event-values.ts'
+import type { EncodedEvent } from '../collect/event-values.ts'
 import type { IngestOutcome } from '../collect/ingest.ts'
 import type { CollectPolicy } from '../collect/pipeline.ts'
 import type { EventRow, Site } from '../collect/types.ts'
@@ -31,13 +31,13 @@ export type IngestToWorker =
 export interface IngestReply {
   type: 'outcomes'
   first: number
-  outcomes: Array<IngestOutcome<EventValues> | null>
+  outcomes: Array<IngestOutcome<EncodedEvent> | null>
 }
 
 interface Waiter {
   request: Request
   state: State
-  resolve: (outcome: IngestOutcome<EventRow | EventValues>) => void
+  resolve: (outcome: IngestOutcome<EventRow | EncodedEvent>) => void
   reject: (err: Error) => void
 }
 
@@ -66,7 +66,10 @@ export class IngestThread {
     private readonly inline: (request: Request, state: State) => IngestOutcome,
     private readonly log: (message: string) => void,
   ) {
-    const worker = new Worker(new URL('./node-ingest-worker.mjs', import.meta.url), { workerData: options })
+    const worker = new Worker(new URL('./node-ingest-worker.mjs', import.meta.url), {
+      workerData: options,
+      resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.YG ?? 0) || undefined },
+    })
     worker.on('message', (reply: IngestReply) => this.settle(reply))
     worker.on('error', (err) => this.lose(`ingest worker failed (${err.name}); ingest runs inline`))
     worker.on('exit', (code) => this.lose(`ingest worker exited (${code}); ingest runs inline`))

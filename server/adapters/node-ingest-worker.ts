@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { parseTrustedProxies } from '../collect/client-ip.ts'
-import { type EventValues, eventValues } from '../collect/event-values.ts'
+import { type EncodedEvent, encodeEvent } from '../collect/event-values.ts'
 import { createCountryLookup } from '../collect/geo.ts'
 import { type IngestEnv, type IngestOutcome, ingestRequest } from '../collect/ingest.ts'
 import type { Site } from '../collect/types.ts'
@@ -28,7 +28,7 @@ let salt: Uint8Array = new Uint8Array(32)
 
 function run(batch: IngestBatch): IngestReply {
   const env: IngestEnv = { ...base, sites, salt }
-  const outcomes: Array<IngestOutcome<EventValues> | null> = []
+  const outcomes: Array<IngestOutcome<EncodedEvent> | null> = []
   for (const item of batch.items) {
     const headers = item.headers
     try {
@@ -36,9 +36,9 @@ function run(batch: IngestBatch): IngestReply {
         { body: item.body, remote: item.remote, header: (n) => headers[n] ?? null, now: item.now },
         env,
       )
-      // Arrays of values clone in about half the time of 25-key objects, on both threads.
+      // One JSON string per event clones far faster than a 25-key object, on both threads.
       outcomes.push(
-        outcome.status === 202 ? { ...outcome, events: outcome.events.map(eventValues) } : outcome,
+        outcome.status === 202 ? { ...outcome, events: outcome.events.map(encodeEvent) } : outcome,
       )
     } catch {
       // The HTTP thread answers 500 for this one request; the message never carries request data.

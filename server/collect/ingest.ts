@@ -1,6 +1,6 @@
 import type { RateLimiter } from '../rate-limit.ts'
 import { clientIp, type TrustedProxies } from './client-ip.ts'
-import type { EventValues } from './event-values.ts'
+import type { EncodedEvent } from './event-values.ts'
 import { parsePayload } from './payload.ts'
 import { type CollectPolicy, collect } from './pipeline.ts'
 import type { ClickRow, DropReason, EventRow, HeaderGetter, Site } from './types.ts'
@@ -45,7 +45,7 @@ export interface IngestEnv {
   country: (ip: string) => string
 }
 
-/** `E`: how accepted events travel; a worker thread sends them as {@link EventValues}. */
+/** `E`: how accepted events travel; a worker thread sends them as {@link EncodedEvent} text. */
 export type IngestOutcome<E = EventRow> =
   | { status: 202; events: E[]; clicks: ClickRow[]; dropped: DropReason[] }
   | { status: 400; error: string }

@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { EventValues } from '../collect/event-values.ts'
+import type { EncodedEvent } from '../collect/event-values.ts'
 import { type IngestOutcome, ingestRequest, pickIngestHeaders } from '../collect/ingest.ts'
 import type { EventRow, Site } from '../collect/types.ts'
 import type { Services } from '../services.ts'
@@ -76,7 +76,7 @@ export function ingestRoutes(s: Services): Hono {
   return app
 }
 
-function answer(c: Context, s: Services, outcome: IngestOutcome<EventRow | EventValues>): Response {
+function answer(c: Context, s: Services, outcome: IngestOutcome<EventRow | EncodedEvent>): Response {
   if (outcome.status === 429) {
     s.metrics.drop('rate')
     const headers = { ...CORS, 'Retry-After': String(outcome.retryAfter), 'x-crumbless-dropped': 'rate' }

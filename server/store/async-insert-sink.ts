@@ -1,4 +1,4 @@
-import { EVENT_COLUMNS, type EventValues, eventValues } from '../collect/event-values.ts'
+import { type EncodedEvent, EVENT_COLUMNS, encodeEvent } from '../collect/event-values.ts'
 import type { ClickRow, EventRow } from '../collect/types.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Ch, Settings } from './client.ts'
@@ -63,13 +63,13 @@ export class AsyncInsertSink implements EventSink {
     return this.inFlight
   }
 
-  add(events: ReadonlyArray<EventRow | EventValues>, clicks: readonly ClickRow[]): boolean {
+  add(events: ReadonlyArray<EventRow | EncodedEvent>, clicks: readonly ClickRow[]): boolean {
     const rows = events.length + clicks.length
     if (this.closed || this.inFlight + rows > this.opts.maxInFlightRows) return false
     if (rows === 0) return true
     this.inFlight += rows
     this.metrics.bufferSize = this.inFlight
-    const values = events.map((e) => (Array.isArray(e) ? e : eventValues(e)))
+    const values = events.map((e) => (typeof e === 'string' ? e : encodeEvent(e)))
     const job = Promise.all([this.write('events', values, EVENT_COLUMNS), this.write('clicks', clicks)]).then(
       () => {
         this.inFlight -= rows
@@ -85,7 +85,7 @@ export class AsyncInsertSink implements EventSink {
   /** Inserts with retries; resolves either way (a failure is counted and logged, not thrown). */
   private async write(
     table: 'events' | 'clicks',
-    rows: readonly object[],
+    rows: ReadonlyArray<object | string>,
     columns?: readonly string[],
   ): Promise<void> {
     if (rows.length === 0) return

@@ -13,12 +13,13 @@ export interface Ch {
   /** Runs DDL or a statement without a result. */
   command(sql: string, params?: Params, settings?: Settings): Promise<void>
   /**
-   * Inserts rows as JSONEachRow; with `columns`, each row is an array of values in that order and
-   * goes as JSONCompactEachRow (no key per value: less to encode here and to parse in ClickHouse).
+   * Inserts rows as JSONEachRow; with `columns`, each row is an array of values in that order, or
+   * that array's JSON text, and goes as JSONCompactEachRow (no key per value: less to encode here
+   * and to parse in ClickHouse). JSON text passes only through clients made with {@link ENCODED_JSON}.
    */
   insert(
     table: string,
-    rows: readonly object[],
+    rows: ReadonlyArray<object | string>,
     settings?: Settings,
     columns?: readonly string[],
   ): Promise<void>
@@ -41,13 +42,27 @@ export interface ClickHouseLike {
   command(p: { query: string; query_params?: Params; clickhouse_settings?: Settings }): Promise<unknown>
   insert(p: {
     table: string
-    values: readonly object[]
+    values: ReadonlyArray<object | string>
     format: 'JSONEachRow' | 'JSONCompactEachRow'
     columns?: [string, ...string[]]
     clickhouse_settings?: Settings
   }): Promise<unknown>
   ping(): Promise<{ success: boolean }>
   close(): Promise<void>
+}
+
+/**
+ * The `json` option of every clickhouse-js client crumbless makes: a row that is already JSON text
+ * (an encoded event, see collect/event-values.ts) goes into the insert body as it is; everything
+ * else is stringified as usual. No other row is ever a string, since JSON*EachRow rows are arrays
+ * or objects.
+ *
+ * @example
+ * createClient({ url, json: ENCODED_JSON })
+ */
+export const ENCODED_JSON = {
+  parse: JSON.parse,
+  stringify: (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value)),
 }
 
 /**

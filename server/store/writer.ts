@@ -1,4 +1,4 @@
-import { EVENT_COLUMNS, type EventValues, eventValues } from '../collect/event-values.ts'
+import { type EncodedEvent, EVENT_COLUMNS, encodeEvent } from '../collect/event-values.ts'
 import type { ClickRow, EventRow } from '../collect/types.ts'
 import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
@@ -7,10 +7,10 @@ import type { Ch } from './client.ts'
 /** Where accepted rows go. The Node writer batches; edge sinks hand rows to async inserts. */
 export interface EventSink {
   /**
-   * Queues rows (events as objects, or already as {@link EventValues}); `false` when the buffer is
+   * Queues rows (events as objects, or already as {@link EncodedEvent}); `false` when the buffer is
    * full and the caller must answer 503.
    */
-  add(events: ReadonlyArray<EventRow | EventValues>, clicks: readonly ClickRow[]): boolean
+  add(events: ReadonlyArray<EventRow | EncodedEvent>, clicks: readonly ClickRow[]): boolean
   /** Rows accepted but not yet written. */
   depth(): number
   flush(): Promise<void>
@@ -54,7 +54,7 @@ type Timer = ReturnType<typeof setInterval>
  * await writer.close()
  */
 export class BatchWriter implements EventSink {
-  private events: EventValues[] = []
+  private events: EncodedEvent[] = []
   private clicks = new Map<string, ClickRow>()
   private inflight = 0
   private running: Promise<void> | null = null
@@ -78,11 +78,12 @@ export class BatchWriter implements EventSink {
     return this.events.length + this.clicks.size + this.inflight
   }
 
-  add(events: ReadonlyArray<EventRow | EventValues>, clicks: readonly ClickRow[]): boolean {
+  add(events: ReadonlyArray<EventRow | EncodedEvent>, clicks: readonly ClickRow[]): boolean {
     if (this.closed) return false
     if (this.depth() + events.length + clicks.length > this.opts.bufferMaxRows) return false
-    // Arrays now rather than at flush: the conversion is spread over requests, not one long pause.
-    for (const e of events) this.events.push(Array.isArray(e) ? e : eventValues(e))
+    // Encoded now rather than at flush: the work is spread over requests, not one long pause, and a
+    // buffered event is one flat string for the garbage collector.
+    for (const e of events) this.events.push(typeof e === 'string' ? e : encodeEvent(e))
     for (const c of clicks) this.addClick(c)
     this.metrics.bufferSize = this.depth()
     // One size-triggered flush at a time: chaining one per add() while an insert is slow piles up

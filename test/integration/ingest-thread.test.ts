@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { afterEach, describe, expect, it } from 'vitest'
 import { IngestThread, type IngestThreadOptions } from '../../server/adapters/node-ingest-thread.ts'
 import { parseTrustedProxies } from '../../server/collect/client-ip.ts'
-import { eventValues } from '../../server/collect/event-values.ts'
+import { encodeEvent } from '../../server/collect/event-values.ts'
 import { createCountryLookup } from '../../server/collect/geo.ts'
 import { type IngestOutcome, ingestRequest } from '../../server/collect/ingest.ts'
 import type { Site } from '../../server/collect/types.ts'
@@ -71,9 +71,9 @@ const requests: Request[] = [
   },
 ]
 
-/** The thread sends accepted events as value arrays; the inline outcome, converted, must match. */
+/** The thread sends accepted events as JSON text; the inline outcome, encoded, must match. */
 function asValues(outcome: IngestOutcome): unknown {
-  return outcome.status === 202 ? { ...outcome, events: outcome.events.map(eventValues) } : outcome
+  return outcome.status === 202 ? { ...outcome, events: outcome.events.map(encodeEvent) } : outcome
 }
 
 let thread: IngestThread | null = null

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EVENT_COLUMNS, eventValues } from '../../server/collect/event-values.ts'
+import { EVENT_COLUMNS, encodeEvent, eventValues } from '../../server/collect/event-values.ts'
 import { eventRow } from '../support/rows.ts'
 
 describe('eventValues', () => {
@@ -8,5 +8,9 @@ describe('eventValues', () => {
     const values = eventValues(row)
     expect(values).toEqual(EVENT_COLUMNS.map((c) => row[c]))
     expect([...EVENT_COLUMNS].sort()).toEqual(Object.keys(row).sort())
+  })
+  it('encodes an event as the JSON text of its values', () => {
+    const row = eventRow({ path: '/q"uote', props: { k: 'v\n' } })
+    expect(JSON.parse(encodeEvent(row))).toEqual(eventValues(row))
   })
 })
