@@ -7,7 +7,8 @@ import type { IngestOffload } from '../services.ts'
 
 /** What the worker thread is started with (`workerData`). */
 export interface IngestThreadOptions {
-  mmdbPath: string
+  /** The MMDB country database; on a SharedArrayBuffer the worker reads it without a copy. */
+  mmdb: Uint8Array
   trustedProxies: string[]
   rateLimit: number
   policy: CollectPolicy
@@ -68,7 +69,8 @@ export class IngestThread {
   ) {
     const worker = new Worker(new URL('./node-ingest-worker.mjs', import.meta.url), {
       workerData: options,
-      resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.YG ?? 0) || undefined },
+      // Ingest garbage dies young; a small young generation keeps the worker's memory down.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
     })
     worker.on('message', (reply: IngestReply) => this.settle(reply))
     worker.on('error', (err) => this.lose(`ingest worker failed (${err.name}); ingest runs inline`))

@@ -3,7 +3,6 @@
  * hands over, with its own country lookup and rate limiter. Started by `node-ingest-thread.ts`
  * through `node-ingest-worker.mjs`; messages are described there.
  */
-import { readFileSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { parseTrustedProxies } from '../collect/client-ip.ts'
 import { type EncodedEvent, encodeEvent } from '../collect/event-values.ts'
@@ -16,7 +15,7 @@ import type { IngestBatch, IngestReply, IngestThreadOptions, IngestToWorker } fr
 const port = parentPort
 if (!port) throw new Error('node-ingest-worker runs as a worker thread')
 const opts = workerData as IngestThreadOptions
-const country = createCountryLookup(readFileSync(opts.mmdbPath))
+const country = createCountryLookup(opts.mmdb)
 const base: Omit<IngestEnv, 'sites' | 'salt'> = {
   trusted: parseTrustedProxies(opts.trustedProxies),
   limiter: new RateLimiter(opts.rateLimit, 60_000),

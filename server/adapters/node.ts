@@ -40,6 +40,14 @@ export function consoleLogger(level: Config['logLevel']): Logger {
   return { info: at('info', console.log), warn: at('warn', console.warn), error: at('error', console.error) }
 }
 
+/** A file's bytes on a SharedArrayBuffer, so the ingest worker thread uses them without a copy. */
+function readShared(path: string): Uint8Array {
+  const file = readFileSync(path)
+  const shared = new Uint8Array(new SharedArrayBuffer(file.byteLength))
+  shared.set(file)
+  return shared
+}
+
 function geoFile(config: Config): string {
   if (config.geoDb) return config.geoDb
   const require = createRequire(import.meta.url)
@@ -68,6 +76,7 @@ export function nodeRequestHeaders(c: Context): HeaderGetter {
 function startIngestThread(
   config: Config,
   services: Services,
+  mmdb: Uint8Array,
   country: (ip: string) => string,
   log: Logger,
 ): IngestThread | null {
@@ -76,7 +85,7 @@ function startIngestThread(
   if (!wanted) return null
   const policy = { gpc: config.gpcPolicy, dnt: config.dntPolicy }
   const options = {
-    mmdbPath: geoFile(config),
+    mmdb,
     trustedProxies: config.trustedProxies,
     rateLimit: config.ingestRateLimit,
     policy,
@@ -120,7 +129,8 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
   const ch = opts.wrapCh ? opts.wrapCh(engine) : engine
   const applied = await applyMigrations(ch, config)
   if (applied.length > 0) log.info(`applied migrations: ${applied.map((m) => m.version).join(', ')}`)
-  const country = createCountryLookup(readFileSync(geoFile(config)))
+  const mmdb = readShared(geoFile(config))
+  const country = createCountryLookup(mmdb)
   const now = opts.now ?? Date.now
   const services = createServices({
     config,
@@ -133,7 +143,7 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
     log,
     sink: (metrics) => new BatchWriter(ch, metrics, writerOptions(config, log.warn), now),
   })
-  const thread = startIngestThread(config, services, country, log)
+  const thread = startIngestThread(config, services, mmdb, country, log)
   if (thread) services.ingestOffload = thread.run
   const app = createApp(services)
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

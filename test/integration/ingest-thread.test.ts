@@ -16,7 +16,7 @@ const MMDB = require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-who
 const country = createCountryLookup(readFileSync(MMDB))
 const NOW = Date.parse('2026-11-25T08:00:00Z')
 const options: IngestThreadOptions = {
-  mmdbPath: MMDB,
+  mmdb: readFileSync(MMDB),
   trustedProxies: ['loopback'],
   rateLimit: 0,
   policy: { gpc: 'drop', dnt: 'keep' },
@@ -104,7 +104,7 @@ describe('IngestThread (Node worker thread)', () => {
 
   it('answers through the inline pipeline when the worker dies, losing no request', async () => {
     const logs: string[] = []
-    thread = new IngestThread({ ...options, mmdbPath: '/nonexistent/geo.mmdb' }, inline, (m) => logs.push(m))
+    thread = new IngestThread({ ...options, mmdb: new Uint8Array(16) }, inline, (m) => logs.push(m))
     const outcomes = await Promise.all(requests.map((r) => thread?.run(r, state)))
     expect(outcomes).toEqual(requests.map((r) => inline(r)))
     expect(logs.join('\n')).toMatch(/ingest worker (failed|exited).*ingest runs inline/)
