@@ -1,7 +1,7 @@
 /**
  * The ingest worker thread: runs {@link ingestRequest} for batches of requests the HTTP thread
- * hands over, with its own country lookup and rate limiter. Started by `node-ingest-thread.ts`
- * through `node-ingest-worker.mjs`; messages are described there.
+ * hands over, with its own country lookup and rate limiter. `node-ingest-thread.ts` bundles this
+ * file with esbuild and starts it; the messages are described there.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { parseTrustedProxies } from '../collect/client-ip.ts'
