@@ -4,6 +4,7 @@ import type { EncodedEvent } from './event-values.ts'
 import { parsePayload } from './payload.ts'
 import { type CollectPolicy, collect } from './pipeline.ts'
 import type { ClickRow, DropReason, EventRow, HeaderGetter, Site } from './types.ts'
+import { CLIENT_HINTS } from './user-agent.ts'
 
 /**
  * Every request header the ingest pipeline reads (client IP, bot and privacy checks, client
@@ -16,13 +17,7 @@ export const INGEST_HEADERS = [
   'x-forwarded-for',
   'sec-gpc',
   'dnt',
-  'sec-ch-ua',
-  'sec-ch-ua-full-version-list',
-  'sec-ch-ua-mobile',
-  'sec-ch-ua-model',
-  'sec-ch-ua-platform',
-  'sec-ch-ua-platform-version',
-  'sec-ch-ua-form-factors',
+  ...CLIENT_HINTS,
 ] as const
 
 /** One ingest request as the pipeline sees it: nothing of it outlives {@link ingestRequest}. */

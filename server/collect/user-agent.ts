@@ -3,7 +3,7 @@ import { type IResult, UAParser } from 'ua-parser-js'
 import type { DeviceInfo, HeaderGetter } from './types.ts'
 
 /** Client-hint headers that change the parse; they are part of the cache key. */
-const HINTS = [
+export const CLIENT_HINTS = [
   'sec-ch-ua',
   'sec-ch-ua-full-version-list',
   'sec-ch-ua-mobile',
@@ -132,7 +132,7 @@ function deviceClass(type: string, width: number | undefined): DeviceInfo['devic
 export function parseDevice(userAgent: string, header: HeaderGetter, width?: number): DeviceInfo {
   const hints: Record<string, string> = {}
   let key = userAgent
-  for (const name of HINTS) {
+  for (const name of CLIENT_HINTS) {
     const value = header(name)
     if (value) {
       hints[name] = value

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Metrics } from '../../server/metrics.ts'
 import type { Ch } from '../../server/store/client.ts'
 import { BatchWriter } from '../../server/store/writer.ts'
-import { failingInserts, freshEngine } from '../support/engine.ts'
+import { beforeInserts, failingInserts, freshEngine } from '../support/engine.ts'
 import { clickRow, eventRow } from '../support/rows.ts'
 
 let ch: Ch
@@ -98,18 +98,10 @@ describe('BatchWriter', () => {
       release = r
     })
     const tables: string[] = []
-    const slow: Ch = {
-      ...ch,
-      query: ch.query.bind(ch),
-      command: ch.command.bind(ch),
-      ping: ch.ping.bind(ch),
-      close: ch.close.bind(ch),
-      async insert(table, rows, settings, columns) {
-        tables.push(table)
-        await gate
-        return ch.insert(table, rows, settings, columns)
-      },
-    }
+    const slow = beforeInserts(ch, async (table) => {
+      tables.push(table)
+      await gate
+    })
     const writer = new BatchWriter(slow, new Metrics(), {
       flushIntervalMs: 60_000,
       flushMaxRows: 10,

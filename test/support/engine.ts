@@ -14,6 +14,21 @@ export async function freshEngine(): Promise<{ ch: Ch; dir: string }> {
   return { ch, dir }
 }
 
+/** `ch` with `before(table)` awaited ahead of every insert (which it may fail by throwing). */
+export function beforeInserts(ch: Ch, before: (table: string) => void | Promise<void>): Ch {
+  return {
+    ...ch,
+    query: ch.query.bind(ch),
+    command: ch.command.bind(ch),
+    ping: ch.ping.bind(ch),
+    close: ch.close.bind(ch),
+    async insert(table, rows, settings, columns) {
+      await before(table)
+      return ch.insert(table, rows, settings, columns)
+    },
+  }
+}
+
 /** Wraps an engine so that the next `n` inserts throw, as a network or server failure would. */
 export function failingInserts(ch: Ch): { ch: Ch; failNext(n: number): void; attempts: () => number } {
   let failures = 0
@@ -23,20 +38,12 @@ export function failingInserts(ch: Ch): { ch: Ch; failNext(n: number): void; att
       failures = n
     },
     attempts: () => attempts,
-    ch: {
-      ...ch,
-      query: ch.query.bind(ch),
-      command: ch.command.bind(ch),
-      ping: ch.ping.bind(ch),
-      close: ch.close.bind(ch),
-      async insert(table, rows, settings, columns) {
-        attempts += 1
-        if (failures > 0) {
-          failures -= 1
-          throw new Error('injected insert failure')
-        }
-        return ch.insert(table, rows, settings, columns)
-      },
-    },
+    ch: beforeInserts(ch, () => {
+      attempts += 1
+      if (failures > 0) {
+        failures -= 1
+        throw new Error('injected insert failure')
+      }
+    }),
   }
 }
