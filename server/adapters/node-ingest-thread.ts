@@ -91,8 +91,10 @@ export class IngestThread {
     const worker = new Worker(workerSource(), {
       eval: true,
       workerData: options,
-      // Ingest garbage dies young; a small young generation keeps the worker's memory down.
-      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+      // Ingest garbage dies young, and what lives (the UA and bot caches) is a few MB: small heap
+      // limits keep the worker's memory down. Should they ever be hit, the worker ends and ingest
+      // goes on inline (see lose()).
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
     })
     worker.on('message', (reply: IngestReply) => this.settle(reply))
     worker.on('error', (err) => this.lose(`ingest worker failed (${err.name}); ingest runs inline`))
