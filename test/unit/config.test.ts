@@ -12,6 +12,7 @@ describe('parseConfig', () => {
       dntPolicy: 'keep',
       flushIntervalMs: 1000,
       flushMaxRows: 20_000,
+      ingestThread: 'auto',
       trustedProxies: [],
       publicUrl: 'http://localhost:8000',
     })
@@ -47,6 +48,7 @@ describe('parseConfig', () => {
     [{ GPC_POLICY: 'maybe' }, 'GPC_POLICY'],
     [{ FLUSH_MAX_ROWS: '0' }, 'FLUSH_MAX_ROWS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ INGEST_THREAD: 'sometimes' }, 'INGEST_THREAD'],
     [{ CLICKHOUSE_CLUSTER: 'prod' }, 'CLICKHOUSE_CLUSTER'],
   ]
   for (const [env, variable] of bad) {
