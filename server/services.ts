@@ -1,8 +1,8 @@
 import type { Context } from 'hono'
 import { parseTrustedProxies, type TrustedProxies } from './collect/client-ip.ts'
-import type { EncodedEvent } from './collect/event-values.ts'
-import type { IngestOutcome } from './collect/ingest.ts'
-import type { EventRow, HeaderGetter, Site } from './collect/types.ts'
+import type { PickedIngest, SinkOutcome } from './collect/ingest.ts'
+import type { CollectPolicy } from './collect/pipeline.ts'
+import type { HeaderGetter, Site } from './collect/types.ts'
 import type { Config } from './config.ts'
 import { Metrics } from './metrics.ts'
 import { RateLimiter } from './rate-limit.ts'
@@ -55,12 +55,14 @@ export interface RuntimeParts {
 }
 
 export type IngestOffload = (
-  request: { body: string; remote: string; headers: Record<string, string>; now: number },
+  request: PickedIngest,
   state: { sites: ReadonlyMap<string, Site>; salt: Uint8Array },
-) => Promise<IngestOutcome<EventRow | EncodedEvent>>
+) => Promise<SinkOutcome>
 
 export interface Services extends Omit<RuntimeParts, 'sink' | 'random' | 'requestHeaders'> {
   requestHeaders: (c: Context) => HeaderGetter
+  /** The instance's GPC/DNT policy (sites may override it). */
+  policy: CollectPolicy
   metrics: Metrics
   sites: SiteStore
   salts: SaltStore
@@ -93,6 +95,7 @@ export function createServices(parts: RuntimeParts): Services {
     salts: new SaltStore(parts.ch, parts.now, parts.random ?? randomSalt),
     sink: parts.sink(metrics),
     requestHeaders: parts.requestHeaders ?? honoHeaders,
+    policy: { gpc: parts.config.gpcPolicy, dnt: parts.config.dntPolicy },
     trusted: parseTrustedProxies(parts.config.trustedProxies),
     ingestLimit: new RateLimiter(parts.config.ingestRateLimit, 60_000),
   }

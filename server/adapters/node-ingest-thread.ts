@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { buildSync } from 'esbuild'
 import type { EncodedEvent } from '../collect/event-values.ts'
-import type { IngestOutcome } from '../collect/ingest.ts'
+import type { IngestOutcome, PickedIngest, SinkOutcome } from '../collect/ingest.ts'
 import type { CollectPolicy } from '../collect/pipeline.ts'
-import type { EventRow, Site } from '../collect/types.ts'
+import type { Site } from '../collect/types.ts'
 import type { IngestOffload } from '../services.ts'
 
 /** What the worker thread is started with (`workerData`). */
@@ -16,7 +16,7 @@ export interface IngestThreadOptions {
   policy: CollectPolicy
 }
 
-type Request = Parameters<IngestOffload>[0]
+type Request = PickedIngest
 type State = Parameters<IngestOffload>[1]
 
 /** Consecutive requests; the first has id `first`, the next `first + 1`, ... */
@@ -59,7 +59,7 @@ function workerSource(): string {
 interface Waiter {
   request: Request
   state: State
-  resolve: (outcome: IngestOutcome<EventRow | EncodedEvent>) => void
+  resolve: (outcome: SinkOutcome) => void
   reject: (err: Error) => void
 }
 

@@ -9,7 +9,7 @@ import type { Context } from 'hono'
 import { createApp } from '../app.ts'
 import { ensureSetupToken } from '../auth/setup.ts'
 import { createCountryLookup } from '../collect/geo.ts'
-import { ingestRequest } from '../collect/ingest.ts'
+import { ingestPicked } from '../collect/ingest.ts'
 import type { HeaderGetter } from '../collect/types.ts'
 import { type Config, parseConfig } from '../config.ts'
 import { createServices, type Logger, type Services } from '../services.ts'
@@ -83,25 +83,16 @@ function startIngestThread(
   const wanted =
     config.ingestThread === 'on' || (config.ingestThread === 'auto' && availableParallelism() > 1)
   if (!wanted) return null
-  const policy = { gpc: config.gpcPolicy, dnt: config.dntPolicy }
   const options = {
     mmdb,
     trustedProxies: config.trustedProxies,
     rateLimit: config.ingestRateLimit,
-    policy,
+    policy: services.policy,
   }
+  const { trusted, ingestLimit: limiter, policy } = services
   return new IngestThread(
     options,
-    (request, state) =>
-      ingestRequest(
-        {
-          body: request.body,
-          remote: request.remote,
-          header: (n) => request.headers[n] ?? null,
-          now: request.now,
-        },
-        { ...state, trusted: services.trusted, limiter: services.ingestLimit, policy, country },
-      ),
+    (request, state) => ingestPicked(request, { ...state, trusted, limiter, policy, country }),
     log.warn,
   )
 }

@@ -29,11 +29,8 @@ export const EVENT_COLUMNS = [
   'retention_days',
 ] as const satisfies ReadonlyArray<keyof EventRow>
 
-/** One event as an array of column values (JSONCompactEachRow). */
-export type EventValues = unknown[]
-
 /** One event as the array {@link EVENT_COLUMNS} describes (JSONCompactEachRow). */
-export function eventValues(e: EventRow): EventValues {
+export function eventValues(e: EventRow): unknown[] {
   return [
     e.site_id,
     e.ts,
@@ -70,7 +67,7 @@ export function eventValues(e: EventRow): EventValues {
  */
 export type EncodedEvent = string
 
-/** {@link EncodedEvent} of one event. */
-export function encodeEvent(e: EventRow): EncodedEvent {
-  return JSON.stringify(eventValues(e))
+/** {@link EncodedEvent} of one event; one that is encoded already is returned as it is. */
+export function encodeEvent(e: EventRow | EncodedEvent): EncodedEvent {
+  return typeof e === 'string' ? e : JSON.stringify(eventValues(e))
 }

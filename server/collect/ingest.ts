@@ -29,6 +29,14 @@ export interface RawIngest {
   now: number
 }
 
+/** A {@link RawIngest} whose {@link INGEST_HEADERS} are copied into a plain, cloneable object. */
+export interface PickedIngest {
+  body: string
+  remote: string
+  headers: Record<string, string>
+  now: number
+}
+
 /** What the pipeline needs besides the request; shared by all requests. */
 export interface IngestEnv {
   sites: ReadonlyMap<string, Site>
@@ -45,6 +53,9 @@ export type IngestOutcome<E = EventRow> =
   | { status: 202; events: E[]; clicks: ClickRow[]; dropped: DropReason[] }
   | { status: 400; error: string }
   | { status: 429; retryAfter: number }
+
+/** An outcome as the route hands it to the sink: events inline as rows, from a worker as text. */
+export type SinkOutcome = IngestOutcome<EventRow | EncodedEvent>
 
 /**
  * The whole ingest decision for one request, synchronous and without I/O: client IP, rate limit,
@@ -68,6 +79,13 @@ export function ingestRequest(raw: RawIngest, env: IngestEnv): IngestOutcome {
     salt: env.salt,
   }
   return { status: 202, ...collect(parsed.events, env.sites, facts, env.policy) }
+}
+
+/** {@link ingestRequest} for a request whose headers were picked with {@link pickIngestHeaders}. */
+export function ingestPicked(request: PickedIngest, env: IngestEnv): IngestOutcome {
+  const headers = request.headers
+  const header: HeaderGetter = (name) => headers[name] ?? null
+  return ingestRequest({ body: request.body, remote: request.remote, header, now: request.now }, env)
 }
 
 /** Copies the {@link INGEST_HEADERS} a request carries into a plain, cloneable object. */

@@ -1,8 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { EncodedEvent } from '../collect/event-values.ts'
-import { type IngestOutcome, ingestRequest, pickIngestHeaders } from '../collect/ingest.ts'
-import type { EventRow, Site } from '../collect/types.ts'
+import { ingestRequest, pickIngestHeaders, type SinkOutcome } from '../collect/ingest.ts'
+import type { Site } from '../collect/types.ts'
 import type { Services } from '../services.ts'
 
 export const MAX_BODY_BYTES = 16 * 1024
@@ -66,7 +65,7 @@ export function ingestRoutes(s: Services): Hono {
               salt,
               trusted: s.trusted,
               limiter: s.ingestLimit,
-              policy: { gpc: s.config.gpcPolicy, dnt: s.config.dntPolicy },
+              policy: s.policy,
               country: (ip) => s.country(ip, c),
             },
           )
@@ -76,7 +75,7 @@ export function ingestRoutes(s: Services): Hono {
   return app
 }
 
-function answer(c: Context, s: Services, outcome: IngestOutcome<EventRow | EncodedEvent>): Response {
+function answer(c: Context, s: Services, outcome: SinkOutcome): Response {
   if (outcome.status === 429) {
     s.metrics.drop('rate')
     const headers = { ...CORS, 'Retry-After': String(outcome.retryAfter), 'x-crumbless-dropped': 'rate' }

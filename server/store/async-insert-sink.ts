@@ -69,7 +69,7 @@ export class AsyncInsertSink implements EventSink {
     if (rows === 0) return true
     this.inFlight += rows
     this.metrics.bufferSize = this.inFlight
-    const values = events.map((e) => (typeof e === 'string' ? e : encodeEvent(e)))
+    const values = events.map(encodeEvent)
     const job = Promise.all([this.write('events', values, EVENT_COLUMNS), this.write('clicks', clicks)]).then(
       () => {
         this.inFlight -= rows

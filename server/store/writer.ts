@@ -83,7 +83,7 @@ export class BatchWriter implements EventSink {
     if (this.depth() + events.length + clicks.length > this.opts.bufferMaxRows) return false
     // Encoded now rather than at flush: the work is spread over requests, not one long pause, and a
     // buffered event is one flat string for the garbage collector.
-    for (const e of events) this.events.push(typeof e === 'string' ? e : encodeEvent(e))
+    for (const e of events) this.events.push(encodeEvent(e))
     for (const c of clicks) this.addClick(c)
     this.metrics.bufferSize = this.depth()
     // One size-triggered flush at a time: chaining one per add() while an insert is slow piles up

@@ -5,7 +5,7 @@ import { IngestThread, type IngestThreadOptions } from '../../server/adapters/no
 import { parseTrustedProxies } from '../../server/collect/client-ip.ts'
 import { encodeEvent } from '../../server/collect/event-values.ts'
 import { createCountryLookup } from '../../server/collect/geo.ts'
-import { type IngestOutcome, ingestRequest } from '../../server/collect/ingest.ts'
+import { type IngestOutcome, ingestPicked, type PickedIngest } from '../../server/collect/ingest.ts'
 import type { Site } from '../../server/collect/types.ts'
 import { RateLimiter } from '../../server/rate-limit.ts'
 import { newSite } from '../../server/store/sites.ts'
@@ -26,24 +26,16 @@ const state = {
   salt: new Uint8Array(32).fill(9),
 }
 
-type Request = Parameters<IngestThread['run']>[0]
+type Request = PickedIngest
 
 function inline(request: Request): IngestOutcome {
-  return ingestRequest(
-    {
-      body: request.body,
-      remote: request.remote,
-      header: (n) => request.headers[n] ?? null,
-      now: request.now,
-    },
-    {
-      ...state,
-      trusted: parseTrustedProxies(options.trustedProxies),
-      limiter: new RateLimiter(0, 60_000),
-      policy: options.policy,
-      country,
-    },
-  )
+  return ingestPicked(request, {
+    ...state,
+    trusted: parseTrustedProxies(options.trustedProxies),
+    limiter: new RateLimiter(0, 60_000),
+    policy: options.policy,
+    country,
+  })
 }
 
 const requests: Request[] = [
