@@ -3,6 +3,7 @@ import { parseTrustedProxies, type TrustedProxies } from './collect/client-ip.ts
 import type { PickedIngest, SinkOutcome } from './collect/ingest.ts'
 import type { CollectPolicy } from './collect/pipeline.ts'
 import type { HeaderGetter, Site } from './collect/types.ts'
+import type { KeyedHash64 } from './collect/visitor-id.ts'
 import type { Config } from './config.ts'
 import { Metrics } from './metrics.ts'
 import { RateLimiter } from './rate-limit.ts'
@@ -52,6 +53,8 @@ export interface RuntimeParts {
    * Gets the request's {@link INGEST_HEADERS} as a plain object and the current sites and salt.
    */
   ingestOffload?: IngestOffload
+  /** The visitor id's keyed hash, where the runtime has one faster than `@noble/hashes`. */
+  visitorHash?: KeyedHash64
 }
 
 export type IngestOffload = (

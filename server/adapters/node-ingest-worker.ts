@@ -11,6 +11,7 @@ import { type IngestEnv, type IngestOutcome, ingestPicked } from '../collect/ing
 import type { Site } from '../collect/types.ts'
 import { RateLimiter } from '../rate-limit.ts'
 import type { IngestBatch, IngestReply, IngestThreadOptions, IngestToWorker } from './node-ingest-thread.ts'
+import { wasmKeyedHash } from './wasm-keyed-hash.ts'
 
 const port = parentPort
 if (!port) throw new Error('node-ingest-worker runs as a worker thread')
@@ -21,6 +22,7 @@ const base: Omit<IngestEnv, 'sites' | 'salt'> = {
   limiter: new RateLimiter(opts.rateLimit, 60_000),
   policy: opts.policy,
   country,
+  hash: wasmKeyedHash().hash,
 }
 let sites: ReadonlyMap<string, Site> = new Map()
 let salt: Uint8Array = new Uint8Array(32)

@@ -19,6 +19,7 @@ import { upkeep } from '../upkeep.ts'
 import { loadNodeAssets } from './node-assets.ts'
 import { applyMigrations, openEngine } from './node-engine.ts'
 import { IngestThread } from './node-ingest-thread.ts'
+import { wasmKeyedHash } from './wasm-keyed-hash.ts'
 
 export interface NodeServer {
   url: string
@@ -89,10 +90,10 @@ function startIngestThread(
     rateLimit: config.ingestRateLimit,
     policy: services.policy,
   }
-  const { trusted, ingestLimit: limiter, policy } = services
+  const { trusted, ingestLimit: limiter, policy, visitorHash: hash } = services
   return new IngestThread(
     options,
-    (request, state) => ingestPicked(request, { ...state, trusted, limiter, policy, country }),
+    (request, state) => ingestPicked(request, { ...state, trusted, limiter, policy, country, hash }),
     log.warn,
   )
 }
@@ -130,6 +131,7 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
     remoteAddr: (c) => getConnInfo(c).remote.address ?? '',
     requestHeaders: nodeRequestHeaders,
     country: (ip) => country(ip),
+    visitorHash: wasmKeyedHash(log.warn).hash,
     assets: loadNodeAssets(),
     log,
     sink: (metrics) => new BatchWriter(ch, metrics, writerOptions(config, log.warn), now),

@@ -5,6 +5,7 @@ import { parsePayload } from './payload.ts'
 import { type CollectPolicy, collect } from './pipeline.ts'
 import type { ClickRow, DropReason, EventRow, HeaderGetter, Site } from './types.ts'
 import { CLIENT_HINTS } from './user-agent.ts'
+import type { KeyedHash64 } from './visitor-id.ts'
 
 /**
  * Every request header the ingest pipeline reads (client IP, bot and privacy checks, client
@@ -46,6 +47,8 @@ export interface IngestEnv {
   limiter: RateLimiter
   policy: CollectPolicy
   country: (ip: string) => string
+  /** The visitor id's keyed hash; `@noble/hashes` when absent. */
+  hash?: KeyedHash64
 }
 
 /** `E`: how accepted events travel; a worker thread sends them as {@link EncodedEvent} text. */
@@ -77,6 +80,7 @@ export function ingestRequest(raw: RawIngest, env: IngestEnv): IngestOutcome {
     country: env.country(ip),
     now: raw.now,
     salt: env.salt,
+    hash: env.hash,
   }
   return { status: 202, ...collect(parsed.events, env.sites, facts, env.policy) }
 }

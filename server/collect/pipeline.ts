@@ -7,7 +7,7 @@ import { candidateDomains, hostnameAllowed, normalizeDomain } from './site.ts'
 import { isSpamReferrer } from './spam.ts'
 import type { ClickRow, DropReason, EventRow, HeaderGetter, Site, WireEvent } from './types.ts'
 import { parseDevice } from './user-agent.ts'
-import { visitorId } from './visitor-id.ts'
+import { type KeyedHash64, visitorId } from './visitor-id.ts'
 
 /** Everything about one request that the pipeline may use; it goes out of scope with the request. */
 export interface RequestFacts {
@@ -18,6 +18,8 @@ export interface RequestFacts {
   now: number
   /** Today's (UTC) salt. */
   salt: Uint8Array
+  /** The visitor id's keyed hash, when the runtime has a faster one than the default. */
+  hash?: KeyedHash64
 }
 
 export interface CollectPolicy {
@@ -82,7 +84,7 @@ export function collect(
     }
     let visitor = visitors.get(site.domain)
     if (!visitor) {
-      visitor = visitorId(facts.salt, site.domain, facts.ip, facts.userAgent)
+      visitor = visitorId(facts.salt, site.domain, facts.ip, facts.userAgent, facts.hash)
       visitors.set(site.domain, visitor)
     }
     const device = parseDevice(facts.userAgent, facts.header, e.w)

@@ -67,6 +67,7 @@ export function ingestRoutes(s: Services): Hono {
               limiter: s.ingestLimit,
               policy: s.policy,
               country: (ip) => s.country(ip, c),
+              hash: s.visitorHash,
             },
           )
       return answer(c, s, outcome)
