@@ -31,6 +31,21 @@ function asBuffer(mmdb: Uint8Array): Buffer {
 }
 
 /**
+ * Decoded MMDB records by their offset in the file (never by address): a country database holds
+ * a few hundred distinct records, so lookups stop decoding the same small maps over and over.
+ */
+function recordCache() {
+  const records = new Map<string | number, unknown>()
+  return {
+    get: (offset: string | number) => records.get(offset),
+    set: (offset: string | number, record: unknown) => {
+      if (records.size >= 65_536) records.clear()
+      records.set(offset, record)
+    },
+  }
+}
+
+/**
  * A country lookup over an MMDB file whose records carry `country_code` (the
  * `@ip-location-db/*-country-mmdb` packages) or MaxMind's `country.iso_code`.
  * The returned function gives an ISO 3166-1 alpha-2 code, or `''` for private, loopback,
@@ -41,7 +56,7 @@ function asBuffer(mmdb: Uint8Array): Buffer {
  * country('8.8.8.8') // 'US'
  */
 export function createCountryLookup(mmdb: Uint8Array): (ip: string) => string {
-  const reader = new Reader<Record<string, unknown>>(asBuffer(mmdb))
+  const reader = new Reader<Record<string, unknown>>(asBuffer(mmdb), { cache: recordCache() })
   return (ip: string): string => {
     const bytes = parseIp(ip)
     if (!bytes || NOT_PUBLIC_NETS.some((r) => inRange(bytes, r.net, r.prefix))) return ''
