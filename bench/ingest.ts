@@ -135,9 +135,10 @@ async function runCrumbless(pool: readonly PooledRequest[], p: IngestParams) {
     LOG_LEVEL: 'warn',
   }
   // chDB allows one process per data dir: register the site before the server opens it.
-  await runNode(['scripts/crumbless.ts', 'sites', 'add', DOMAIN], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
+  await runNode(['scripts/crumbless.mjs', 'sites', 'add', DOMAIN], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
   const flags = p.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${p.cpuProfDir}`] : []
-  let child: Child | null = startNode(['scripts/crumbless.ts', 'serve'], env, flags)
+  // Started as `npm start` starts it: the bin compiles the TypeScript and runs plain JavaScript.
+  let child: Child | null = startNode(['scripts/crumbless.mjs', 'serve'], env, flags)
   try {
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, child)
     const mem = watchMemory(child.pid)

@@ -28,13 +28,15 @@ export interface Child {
 }
 
 /**
- * Starts `node --import tsx <args>` in the repo root with `env` added to this process's environment.
+ * Starts `node <args>` in the repo root with `env` added to this process's environment; a `.ts`
+ * script runs through tsx, a `.mjs` one (the crumbless bin) as it is.
  *
  * @example
- * const child = startNode(['scripts/crumbless.ts', 'serve'], { PORT: '8123' })
+ * const child = startNode(['scripts/crumbless.mjs', 'serve'], { PORT: '8123' })
  */
 export function startNode(args: string[], env: Record<string, string>, nodeFlags: string[] = []): Child {
-  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], {
+  const loader = args[0]?.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const proc = spawn(process.execPath, [...nodeFlags, ...loader, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

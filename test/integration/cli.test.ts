@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -33,6 +33,25 @@ describe('start-up refuses bad configuration with one line naming the variable',
       expect(r.stderr.trim()).toMatch(line)
     })
   }
+})
+
+describe('the crumbless bin', () => {
+  it('compiles the CLI once for processes started together and reuses that build', async () => {
+    const build = tmp()
+    const runs = await Promise.all([1, 2, 3].map(() => cli(['help'], { CRUMBLESS_BUILD_DIR: build })))
+    for (const r of runs) {
+      expect(r.code).toBe(0)
+      expect(r.stdout).toContain('usage: crumbless <command>')
+    }
+    // One content-addressed build, no half-written leftovers, plain .mjs chunks.
+    const dirs = readdirSync(build)
+    expect(dirs).toHaveLength(1)
+    expect(dirs[0]).toMatch(/^[0-9a-f]{16}$/)
+    expect(readdirSync(join(build, dirs[0] ?? ''))).toContain('crumbless.mjs')
+    const again = await cli(['help'], { CRUMBLESS_BUILD_DIR: build })
+    expect(again.code).toBe(0)
+    expect(readdirSync(build)).toEqual(dirs)
+  })
 })
 
 describe('crumbless CLI', () => {

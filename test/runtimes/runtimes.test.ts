@@ -70,7 +70,8 @@ const bundleOf = (runtime: Name) => builds.find((b) => b.runtime === runtime)!.f
 /** Node, Deno and Bun bind PORT=0 and print their URL; workerd needs its port in the config. */
 async function start(name: Name, env: Record<string, string>): Promise<RuntimeProcess> {
   const all: Record<string, string> = { ...env, PORT: '0' }
-  if (name === 'node') return startRuntime(name, BIN('tsx'), ['scripts/crumbless.ts', 'serve'], { env: all })
+  if (name === 'node')
+    return startRuntime(name, process.execPath, ['scripts/crumbless.mjs', 'serve'], { env: all })
   if (name === 'bun') return startRuntime(name, BIN('bun'), [bundleOf('bun')], { env: all })
   if (name === 'deno') {
     const bundle = bundleOf('deno')
