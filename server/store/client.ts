@@ -23,6 +23,12 @@ export interface Ch {
     settings?: Settings,
     columns?: readonly string[],
   ): Promise<void>
+  /**
+   * Inserts `body`, rows as JSONCompactEachRow lines (UTF-8, each ending in a newline) in `columns`
+   * order, handing the bytes to the engine as they are. Only engines that take raw bytes have it
+   * (chDB); elsewhere writers split the lines and use {@link Ch.insert}.
+   */
+  insertLines?(table: string, columns: readonly string[], body: Uint8Array): Promise<void>
   ping(): Promise<boolean>
   close(): Promise<void>
 }

@@ -157,11 +157,13 @@ export const CLUSTER_READ_SETTINGS: Settings = { distributed_product_mode: 'loca
  */
 export function clusterCh(ch: Ch, cluster: string): Ch {
   const rewrite = clusterRewrite(cluster)
+  const lines = ch.insertLines
   return {
     query: <T>(sql: string, params?: Params, settings?: Settings) =>
       ch.query<T>(sql, params, { ...CLUSTER_READ_SETTINGS, ...settings }),
     command: (sql, params, settings) => ch.command(rewrite(sql), params, settings),
     insert: (table, rows, settings, columns) => ch.insert(table, rows, settings, columns),
+    ...(lines && { insertLines: lines.bind(ch) }),
     ping: () => ch.ping(),
     close: () => ch.close(),
   }

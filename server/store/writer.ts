@@ -3,6 +3,7 @@ import type { ClickRow, EventRow } from '../collect/types.ts'
 import type { Config } from '../config.ts'
 import type { Metrics } from '../metrics.ts'
 import type { Ch } from './client.ts'
+import { joinLines, LineBuffer, type Lines, splitLines } from './line-buffer.ts'
 
 /** Where accepted rows go. The Node writer batches; edge sinks hand rows to async inserts. */
 export interface EventSink {
@@ -54,7 +55,10 @@ type Timer = ReturnType<typeof setInterval>
  * await writer.close()
  */
 export class BatchWriter implements EventSink {
-  private events: EncodedEvent[] = []
+  /** Encoded events waiting for the next flush. */
+  private lines = new LineBuffer()
+  /** Events of a failed insert: written first, before newer ones. */
+  private retained: Lines | null = null
   private clicks = new Map<string, ClickRow>()
   private inflight = 0
   private running: Promise<void> | null = null
@@ -75,20 +79,24 @@ export class BatchWriter implements EventSink {
   }
 
   depth(): number {
-    return this.events.length + this.clicks.size + this.inflight
+    return this.queuedEvents() + this.clicks.size + this.inflight
+  }
+
+  private queuedEvents(): number {
+    return this.lines.rows + (this.retained?.rows ?? 0)
   }
 
   add(events: ReadonlyArray<EventRow | EncodedEvent>, clicks: readonly ClickRow[]): boolean {
     if (this.closed) return false
     if (this.depth() + events.length + clicks.length > this.opts.bufferMaxRows) return false
     // Encoded now rather than at flush: the work is spread over requests, not one long pause, and a
-    // buffered event is one flat string for the garbage collector.
-    for (const e of events) this.events.push(encodeEvent(e))
+    // buffered event is bytes outside the JS heap.
+    for (const e of events) this.lines.push(encodeEvent(e))
     for (const c of clicks) this.addClick(c)
     this.metrics.bufferSize = this.depth()
     // One size-triggered flush at a time: chaining one per add() while an insert is slow piles up
     // promises (each chained flush re-chains on the next), which grows without bound under load.
-    if (this.events.length >= this.opts.flushMaxRows && this.failures === 0 && !this.running)
+    if (this.queuedEvents() >= this.opts.flushMaxRows && this.failures === 0 && !this.running)
       void this.flush()
     return true
   }
@@ -102,7 +110,7 @@ export class BatchWriter implements EventSink {
 
   private tick(): void {
     if (this.running || this.now() < this.retryAt) return
-    if (this.events.length === 0 && this.clicks.size === 0) return
+    if (this.queuedEvents() === 0 && this.clicks.size === 0) return
     void this.flush()
   }
 
@@ -112,7 +120,7 @@ export class BatchWriter implements EventSink {
     this.running = this.writeOnce().finally(() => {
       this.running = null
       // Rows that arrived during a slow insert go out at once instead of waiting for the timer.
-      if (this.events.length >= this.opts.flushMaxRows && this.failures === 0 && !this.closed)
+      if (this.queuedEvents() >= this.opts.flushMaxRows && this.failures === 0 && !this.closed)
         void this.flush()
       this.metrics.bufferSize = this.depth()
     })
@@ -120,20 +128,21 @@ export class BatchWriter implements EventSink {
   }
 
   private async writeOnce(): Promise<void> {
-    const events = this.events
+    const fresh = this.lines.take()
+    const events = this.retained ? joinLines(this.retained, fresh) : fresh
     const clicks = [...this.clicks.values()]
-    this.events = []
+    this.retained = null
     this.clicks = new Map()
-    this.inflight = events.length + clicks.length
+    this.inflight = events.rows + clicks.length
     const started = this.now()
     let ok = true
     try {
-      await this.ch.insert('events', events, undefined, EVENT_COLUMNS)
-      this.metrics.insertedRows('events', events.length)
+      await this.insertEvents(events)
+      this.metrics.insertedRows('events', events.rows)
     } catch (err) {
       ok = false
-      this.events = events.concat(this.events)
-      this.fail('events', events.length, err)
+      this.retained = events
+      this.fail('events', events.rows, err)
     }
     this.inflight = clicks.length
     try {
@@ -148,8 +157,14 @@ export class BatchWriter implements EventSink {
     if (ok) {
       this.failures = 0
       this.retryAt = 0
-      if (events.length + clicks.length > 0) this.metrics.batchLatency(this.now() - started)
+      if (events.rows + clicks.length > 0) this.metrics.batchLatency(this.now() - started)
     }
+  }
+
+  private async insertEvents(events: Lines): Promise<void> {
+    if (events.rows === 0) return
+    if (this.ch.insertLines) await this.ch.insertLines('events', EVENT_COLUMNS, events.body)
+    else await this.ch.insert('events', splitLines(events), undefined, EVENT_COLUMNS)
   }
 
   private fail(table: string, rows: number, err: unknown): void {

@@ -41,6 +41,30 @@ describe('BatchWriter', () => {
     ])
   })
 
+  it('stores events byte for byte, through raw lines (chDB) and through row inserts (engines without them)', async () => {
+    expect(ch.insertLines).toBeTypeOf('function')
+    const { insertLines: _raw, ...rowsOnly } = ch
+    const paths = ['/plain', '/ü/€/😀', '/quote"and\\backslash', '/line\u2028sep', `/${'long-'.repeat(400)}`]
+    for (const [engine, site] of [
+      [ch, 'bytes-raw.test'],
+      [rowsOnly, 'bytes-rows.test'],
+    ] as const) {
+      const writer = new BatchWriter(engine, new Metrics(), {
+        flushIntervalMs: 60_000,
+        flushMaxRows: 3,
+        bufferMaxRows: 1000,
+      })
+      for (let i = 0; i < 40; i++)
+        writer.add([eventRow({ site_id: site, path: paths[i % paths.length] ?? '' })], [])
+      await writer.close()
+      const stored = await ch.query<{ path: string; n: number }>(
+        'SELECT path, count() n FROM events WHERE site_id = {s:String} GROUP BY path ORDER BY path',
+        { s: site },
+      )
+      expect(stored).toEqual([...paths].sort().map((path) => ({ path, n: 8 })))
+    }
+  })
+
   it('refuses rows beyond the buffer bound instead of growing', async () => {
     const metrics = new Metrics()
     const writer = new BatchWriter(ch, metrics, {

@@ -14,8 +14,12 @@ export async function freshEngine(): Promise<{ ch: Ch; dir: string }> {
   return { ch, dir }
 }
 
-/** `ch` with `before(table)` awaited ahead of every insert (which it may fail by throwing). */
+/**
+ * `ch` with `before(table)` awaited ahead of every insert, row or raw-lines alike (which it may
+ * fail by throwing).
+ */
 export function beforeInserts(ch: Ch, before: (table: string) => void | Promise<void>): Ch {
+  const lines = ch.insertLines?.bind(ch)
   return {
     ...ch,
     query: ch.query.bind(ch),
@@ -26,6 +30,12 @@ export function beforeInserts(ch: Ch, before: (table: string) => void | Promise<
       await before(table)
       return ch.insert(table, rows, settings, columns)
     },
+    ...(lines && {
+      async insertLines(table: string, columns: readonly string[], body: Uint8Array) {
+        await before(table)
+        return lines(table, columns, body)
+      },
+    }),
   }
 }
 
