@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -35,6 +35,21 @@ export interface ClickHouseHttp {
    * `'503'` answers 503 like a proxy without a backend; `false` recovers.
    */
   setDown(down: boolean | '503'): Promise<void>
+}
+
+/**
+ * POSTs to a control endpoint on a connection of its own: a pooled keep-alive socket may be one the
+ * simulated outage just dropped, and a POST on it fails instead of being retried.
+ */
+function control(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: false }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject)
+    req.end()
+  })
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -134,8 +149,8 @@ export async function spawnClickHouseHttp(opts: ClickHouseHttpOptions = {}): Pro
     port,
     async setDown(down) {
       const path = down === false ? '/__control/up' : `/__control/down${down === '503' ? '?mode=503' : ''}`
-      const res = await fetch(`${url}${path}`, { method: 'POST' })
-      if (res.status !== 204) throw new Error(`clickhouse-http control ${path} answered ${res.status}`)
+      const status = await control(`${url}${path}`)
+      if (status !== 204) throw new Error(`clickhouse-http control ${path} answered ${status}`)
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return
