@@ -39,7 +39,6 @@ export function wasmKeyedHash(warn?: (message: string) => void): WasmKeyedHash {
 
   const hash: KeyedHash64 = (salt, message) => {
     if (salt !== lastSalt && !(key !== null && sameBytes(key, salt))) {
-      lastSalt = salt
       hasher = null
       key = salt.slice()
       const wanted = key

@@ -10,6 +10,7 @@ export type KeyedHash64 = (key: Uint8Array, message: Uint8Array) => Uint8Array
 
 /** {@link KeyedHash64} with `@noble/hashes`: pure JS, so it runs on every runtime. */
 export const nobleKeyedHash: KeyedHash64 = (key, message) => blake3(message, { key, dkLen: 8 })
+
 const encoder = new TextEncoder()
 let scratch = new Uint8Array(1024)
 
