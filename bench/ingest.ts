@@ -4,7 +4,16 @@ import { join } from 'node:path'
 import autocannon, { type RawRequest, type RequestSpec, type Result } from 'autocannon'
 import { openChdb } from '../server/adapters/chdb.ts'
 import { describeMachine, machine } from './machine.ts'
-import { type Child, freePort, runNode, startNode, stop, waitForHttp, watchMemory } from './proc.ts'
+import {
+  type Child,
+  cpuSeconds,
+  freePort,
+  runNode,
+  startNode,
+  stop,
+  waitForHttp,
+  watchMemory,
+} from './proc.ts'
 import { buildRequestPool, type PooledRequest } from './request-pool.ts'
 import { check, percentile, printTargets, type Section } from './results.ts'
 
@@ -31,14 +40,22 @@ interface Load {
   warmup: Result
   /** 202 answers that carried `x-crumbless-dropped` (deliberately not stored). */
   dropped: number
+  /** CPU per request of the measured phase, in µs: the server (all its threads) and the load generator. */
+  serverCpuUs: number
+  loadCpuUs: number
 }
 
 function status(r: Result, code: number): number {
   return Number(r.statusCodeStats?.[String(code)]?.count ?? 0)
 }
 
-/** Drives `url` with the shared request pool: a warm-up, then the measured run. */
-async function drive(url: string, pool: readonly PooledRequest[], p: IngestParams): Promise<Load> {
+/** Drives `url` (served by process `pid`) with the shared request pool: a warm-up, then the measured run. */
+async function drive(
+  url: string,
+  pid: number,
+  pool: readonly PooledRequest[],
+  p: IngestParams,
+): Promise<Load> {
   let next = 0
   let dropped = 0
   const requests: RequestSpec[] = [
@@ -60,8 +77,18 @@ async function drive(url: string, pool: readonly PooledRequest[], p: IngestParam
   const warmup = await autocannon({ url, connections: p.connections, amount: p.warmupRequests, requests })
   const rate = warmup.requests.total / Math.max(0.001, warmup.duration)
   const amount = Math.max(p.connections * 10, Math.round(rate * p.durationS))
+  const server0 = cpuSeconds(pid)
+  const load0 = process.cpuUsage()
   const result = await autocannon({ url, connections: p.connections, amount, requests })
-  return { result, warmup, dropped }
+  const load = process.cpuUsage(load0)
+  const perRequest = (us: number) => Math.round(us / Math.max(1, result.requests.total))
+  return {
+    result,
+    warmup,
+    dropped,
+    serverCpuUs: perRequest((cpuSeconds(pid) - server0) * 1e6),
+    loadCpuUs: perRequest(load.user + load.system),
+  }
 }
 
 function summary(name: string, l: Load) {
@@ -78,6 +105,8 @@ function summary(name: string, l: Load) {
     non2xx: r.non2xx + l.warmup.non2xx,
     errors: r.errors + l.warmup.errors + r.timeouts + l.warmup.timeouts,
     dropped: l.dropped,
+    serverCpuUsPerRequest: l.serverCpuUs,
+    loadGeneratorCpuUsPerRequest: l.loadCpuUs,
     statusCodes: r.statusCodeStats,
   }
 }
@@ -105,7 +134,7 @@ async function runBare(
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health`, child)
     const mem = watchMemory(child.pid)
-    const load = await drive(`http://127.0.0.1:${port}`, pool, p)
+    const load = await drive(`http://127.0.0.1:${port}`, child.pid, pool, p)
     mem.stop()
     return {
       ...summary(
@@ -142,7 +171,7 @@ async function runCrumbless(pool: readonly PooledRequest[], p: IngestParams) {
   try {
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, child)
     const mem = watchMemory(child.pid)
-    const load = await drive(`http://127.0.0.1:${port}`, pool, p)
+    const load = await drive(`http://127.0.0.1:${port}`, child.pid, pool, p)
     const peakRssMb = mem.peakMb()
     const peakAnonMb = mem.anonMb()
     const peakFileMb = mem.fileMb()
@@ -194,14 +223,16 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
   for (let i = 0; i < p.rounds; i++) {
     const bare = await runBare(pool, p)
     console.log(
-      `  round ${i + 1} bare: ${bare.requestsPerSec} req/s, p50 ${bare.latencyP50Ms} ms, p99 ${bare.latencyP99Ms} ms`,
+      `  round ${i + 1} bare: ${bare.requestsPerSec} req/s, p50 ${bare.latencyP50Ms} ms, p99 ${bare.latencyP99Ms} ms, ` +
+        `CPU/req server ${bare.serverCpuUsPerRequest} µs, load generator ${bare.loadGeneratorCpuUsPerRequest} µs`,
     )
     const crumbless = await runCrumbless(pool, p)
     console.log(
       `  round ${i + 1} crumbless: ${crumbless.requestsPerSec} req/s, p50 ${crumbless.latencyP50Ms} ms, ` +
         `p99 ${crumbless.latencyP99Ms} ms, peak RSS ${crumbless.peakRssMb} MB (anon ${crumbless.peakAnonMb}, ` +
         `file ${crumbless.peakFileMb}), 202s ${crumbless.status202} (dropped ${crumbless.dropped}), ` +
-        `stored ${crumbless.storedEvents}, non-2xx ${crumbless.non2xx}`,
+        `stored ${crumbless.storedEvents}, non-2xx ${crumbless.non2xx}, CPU/req server ` +
+        `${crumbless.serverCpuUsPerRequest} µs, load generator ${crumbless.loadGeneratorCpuUsPerRequest} µs`,
     )
     rounds.push({ bare, crumbless, ratio: crumbless.requestsPerSec / Math.max(1, bare.requestsPerSec) })
   }
@@ -241,6 +272,8 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
     s.total.toLocaleString('en-US'),
     s.non2xx,
     s.peakRssMb,
+    s.serverCpuUsPerRequest,
+    s.loadGeneratorCpuUsPerRequest,
   ]
   const strip = <T extends { statusCodes: unknown }>({ statusCodes: _s, ...rest }: T) => rest
   return {
@@ -256,15 +289,25 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
     tables: [
       {
         title: 'Ingest throughput (same load; bare and crumbless alternate)',
-        head: ['server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'peak RSS MB'],
+        head: [
+          'server',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'requests',
+          'non-2xx',
+          'peak RSS MB',
+          'server CPU µs/req',
+          'load generator CPU µs/req',
+        ],
         rows: [
           ...rounds.flatMap((r, i) => [
             row(`round ${i + 1}: bare Hono`, r.bare),
             row(`round ${i + 1}: crumbless`, r.crumbless),
-            [`round ${i + 1}: ratio`, `${r.ratio.toFixed(2)}x`, '', '', '', '', ''],
+            [`round ${i + 1}: ratio`, `${r.ratio.toFixed(2)}x`, '', '', '', '', '', '', ''],
           ]),
           ...diagnostics.map((d) => row(`diagnostic: ${d.name}`, d)),
-          [`**median ratio crumbless / bare**`, `**${ratio.toFixed(2)}x**`, '', '', '', '', ''],
+          [`**median ratio crumbless / bare**`, `**${ratio.toFixed(2)}x**`, '', '', '', '', '', '', ''],
         ],
       },
       {
@@ -297,7 +340,10 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
           `file-backed ${r.crumbless.peakFileMb} MB (peaks; file-backed = pages of the mapped chDB engine library, shared and reclaimable).`,
       ),
       'Both servers run as child processes; autocannon runs in the bench process on the same machine, so the ' +
-        'load generator shares the cores with the server under test.',
+        'load generator shares the cores with the server under test. crumbless is started as `npm start` starts ' +
+        'it (scripts/crumbless.mjs: compiled JavaScript, no TypeScript loader).',
+      'CPU µs/req: CPU time of the measured phase (user + system; for the server all its threads, chDB included) ' +
+        'divided by its requests. The two cores give 2,000,000 µs per second to share between server and load generator.',
       'Diagnostics (--diagnose): the bare app plus hono/cors + hono/body-limit + header reads ("all"), and the same ' +
         'checks hand-written ("fast": Content-Length check, CORS header set directly), to isolate framework costs.',
       'Request mix: real browser user agents (top-user-agents), client IPs via X-Forwarded-For, a long tail of ' +

@@ -124,6 +124,17 @@ export function watchMemory(pid: number, everyMs = 250) {
   }
 }
 
+// USER_HZ: the unit of the times in /proc/<pid>/stat (100 on Linux).
+const CLOCK_TICKS = 100
+
+/** CPU seconds (user + system, all threads) a process has used so far, from `/proc/<pid>/stat`. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+}
+
 /** Current RSS of a process in MB (this process when no pid is given). */
 export function rssMb(pid = process.pid): number {
   return Math.round(statusKb(pid, 'VmRSS') / 1024)
