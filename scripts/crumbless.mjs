@@ -44,11 +44,14 @@ const result = await build({
 })
 
 // Content-addressed, published with one rename: processes started at once (tests, a CLI call
-// next to the server) share a build and never see a half-written one.
-const hash = createHash('sha256')
-for (const f of result.outputFiles) hash.update(f.path).update(f.contents)
-const dir = join(CACHE, hash.digest('hex').slice(0, 16))
-if (!existsSync(dir)) {
+// next to the server) share a build and never see a half-written one. The build must live inside
+// the package (its imports of dependencies resolve from there); where that cannot be written, the
+// CLI runs through tsx as before.
+function publish() {
+  const hash = createHash('sha256')
+  for (const f of result.outputFiles) hash.update(f.path).update(f.contents)
+  const dir = join(CACHE, hash.digest('hex').slice(0, 16))
+  if (existsSync(dir)) return dir
   const tmp = `${dir}.${process.pid}.tmp`
   for (const f of result.outputFiles) {
     const target = join(tmp, relative(OUT, f.path))
@@ -61,5 +64,19 @@ if (!existsSync(dir)) {
     // Another process published the same build first.
     rmSync(tmp, { recursive: true, force: true })
   }
+  return dir
 }
-await import(pathToFileURL(join(dir, 'crumbless.mjs')).href)
+
+let dir = null
+try {
+  dir = publish()
+} catch (err) {
+  console.error(`crumbless: cannot write ${CACHE} (${err.code ?? err.message}); running through tsx`)
+}
+if (dir) {
+  await import(pathToFileURL(join(dir, 'crumbless.mjs')).href)
+} else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  await import('./crumbless.ts')
+}

@@ -52,6 +52,13 @@ describe('the crumbless bin', () => {
     expect(again.code).toBe(0)
     expect(readdirSync(build)).toEqual(dirs)
   })
+
+  it('runs through tsx, saying so, where the build cannot be written', async () => {
+    const r = await cli(['help'], { CRUMBLESS_BUILD_DIR: unwritable() })
+    expect(r.code).toBe(0)
+    expect(r.stderr.trim()).toMatch(/^crumbless: cannot write .* running through tsx$/)
+    expect(r.stdout).toContain('usage: crumbless <command>')
+  })
 })
 
 describe('crumbless CLI', () => {
