@@ -4,16 +4,20 @@ import { type Ch, type ClickHouseLike, ENCODED_JSON, wrapClient } from '../store
 
 type ConnectionOption = NonNullable<Parameters<typeof createClient>[0]>['connection']
 
+type ChdbConnection = ReturnType<typeof createChdbConnection>
+
 /**
- * `@clickhouse/client` on the embedded chDB engine at `path`. chdb types its connection with
- * the older `@clickhouse/client-common` package; at runtime the interface is the same, so the
- * one cast lives here.
+ * `@clickhouse/client` on a chDB connection. chdb types its connection with the older
+ * `@clickhouse/client-common` package; at runtime the interface is the same, so the one cast
+ * lives here.
  */
+function clientOn(connection: ChdbConnection): ClickHouseClient {
+  return createClient({ connection: connection as unknown as ConnectionOption, json: ENCODED_JSON })
+}
+
+/** `@clickhouse/client` on the embedded chDB engine at `path`. */
 export function createChdbClient(path: string): ClickHouseClient {
-  return createClient({
-    connection: createChdbConnection({ path }) as unknown as ConnectionOption,
-    json: ENCODED_JSON,
-  })
+  return clientOn(createChdbConnection({ path }))
 }
 
 /**
@@ -23,9 +27,8 @@ export function createChdbClient(path: string): ClickHouseClient {
  */
 export function openChdb(path: string): Ch {
   const connection = createChdbConnection({ path })
-  const client = createClient({ connection: connection as unknown as ConnectionOption, json: ENCODED_JSON })
   return {
-    ...wrapClient(client as unknown as ClickHouseLike),
+    ...wrapClient(clientOn(connection) as unknown as ClickHouseLike),
     async insertLines(table, columns, body) {
       await connection.chdb.rawInsert({ table, columns, values: body, format: 'JSONCompactEachRow' })
     },
