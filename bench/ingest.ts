@@ -8,7 +8,9 @@ import {
   type Child,
   cpuSeconds,
   freePort,
+  machineTicks,
   runNode,
+  schedSeconds,
   startNode,
   stop,
   waitForHttp,
@@ -43,6 +45,14 @@ interface Load {
   /** CPU per request of the measured phase, in µs: the server (all its threads) and the load generator. */
   serverCpuUs: number
   loadCpuUs: number
+  /**
+   * The server's HTTP (main) thread in the measured phase, as % of its wall time: on a CPU, and
+   * runnable but waiting for one. Their sum near 100 means that thread is the limit.
+   */
+  httpThreadOnCpuPct: number | null
+  httpThreadWaitingPct: number | null
+  /** Share of all cores' time that was idle in the measured phase, %. */
+  coresIdlePct: number
 }
 
 function status(r: Result, code: number): number {
@@ -79,15 +89,25 @@ async function drive(
   const amount = Math.max(p.connections * 10, Math.round(rate * p.durationS))
   const server0 = cpuSeconds(pid)
   const load0 = process.cpuUsage()
+  const sched0 = schedSeconds(pid)
+  const ticks0 = machineTicks()
+  const wall0 = performance.now()
   const result = await autocannon({ url, connections: p.connections, amount, requests })
+  const wallS = (performance.now() - wall0) / 1000
+  const ticks1 = machineTicks()
+  const sched1 = schedSeconds(pid)
   const load = process.cpuUsage(load0)
   const perRequest = (us: number) => Math.round(us / Math.max(1, result.requests.total))
+  const pct = (x: number) => Math.round((100 * x) / Math.max(0.001, wallS))
   return {
     result,
     warmup,
     dropped,
     serverCpuUs: perRequest((cpuSeconds(pid) - server0) * 1e6),
     loadCpuUs: perRequest(load.user + load.system),
+    httpThreadOnCpuPct: sched0 && sched1 ? pct(sched1.onCpuS - sched0.onCpuS) : null,
+    httpThreadWaitingPct: sched0 && sched1 ? pct(sched1.waitingS - sched0.waitingS) : null,
+    coresIdlePct: Math.round((100 * (ticks1.idle - ticks0.idle)) / Math.max(1, ticks1.total - ticks0.total)),
   }
 }
 
@@ -107,6 +127,9 @@ function summary(name: string, l: Load) {
     dropped: l.dropped,
     serverCpuUsPerRequest: l.serverCpuUs,
     loadGeneratorCpuUsPerRequest: l.loadCpuUs,
+    httpThreadOnCpuPct: l.httpThreadOnCpuPct,
+    httpThreadWaitingPct: l.httpThreadWaitingPct,
+    coresIdlePct: l.coresIdlePct,
     statusCodes: r.statusCodeStats,
   }
 }
@@ -202,6 +225,20 @@ async function runCrumbless(pool: readonly PooledRequest[], p: IngestParams) {
   }
 }
 
+interface ThreadFigures {
+  httpThreadOnCpuPct: number | null
+  httpThreadWaitingPct: number | null
+  coresIdlePct: number
+}
+
+function threadCell(s: ThreadFigures): string {
+  return s.httpThreadOnCpuPct === null ? '?' : `${s.httpThreadOnCpuPct} / ${s.httpThreadWaitingPct}`
+}
+
+function threadLine(s: ThreadFigures): string {
+  return `HTTP thread on CPU / waiting ${threadCell(s)} %, cores idle ${s.coresIdlePct} %`
+}
+
 /**
  * Ingest bench: the real server (child process, embedded chDB, trusted loopback proxy) against a
  * bare Hono app, same autocannon load; then the stored events against the 202 answers.
@@ -224,7 +261,8 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
     const bare = await runBare(pool, p)
     console.log(
       `  round ${i + 1} bare: ${bare.requestsPerSec} req/s, p50 ${bare.latencyP50Ms} ms, p99 ${bare.latencyP99Ms} ms, ` +
-        `CPU/req server ${bare.serverCpuUsPerRequest} µs, load generator ${bare.loadGeneratorCpuUsPerRequest} µs`,
+        `CPU/req server ${bare.serverCpuUsPerRequest} µs, load generator ${bare.loadGeneratorCpuUsPerRequest} µs, ` +
+        threadLine(bare),
     )
     const crumbless = await runCrumbless(pool, p)
     console.log(
@@ -232,7 +270,8 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
         `p99 ${crumbless.latencyP99Ms} ms, peak RSS ${crumbless.peakRssMb} MB (anon ${crumbless.peakAnonMb}, ` +
         `file ${crumbless.peakFileMb}), 202s ${crumbless.status202} (dropped ${crumbless.dropped}), ` +
         `stored ${crumbless.storedEvents}, non-2xx ${crumbless.non2xx}, CPU/req server ` +
-        `${crumbless.serverCpuUsPerRequest} µs, load generator ${crumbless.loadGeneratorCpuUsPerRequest} µs`,
+        `${crumbless.serverCpuUsPerRequest} µs, load generator ${crumbless.loadGeneratorCpuUsPerRequest} µs, ` +
+        threadLine(crumbless),
     )
     rounds.push({ bare, crumbless, ratio: crumbless.requestsPerSec / Math.max(1, bare.requestsPerSec) })
   }
@@ -274,6 +313,8 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
     s.peakRssMb,
     s.serverCpuUsPerRequest,
     s.loadGeneratorCpuUsPerRequest,
+    threadCell(s),
+    s.coresIdlePct,
   ]
   const strip = <T extends { statusCodes: unknown }>({ statusCodes: _s, ...rest }: T) => rest
   return {
@@ -299,15 +340,29 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
           'peak RSS MB',
           'server CPU µs/req',
           'load generator CPU µs/req',
+          'HTTP thread on CPU / waiting for one, %',
+          'cores idle %',
         ],
         rows: [
           ...rounds.flatMap((r, i) => [
             row(`round ${i + 1}: bare Hono`, r.bare),
             row(`round ${i + 1}: crumbless`, r.crumbless),
-            [`round ${i + 1}: ratio`, `${r.ratio.toFixed(2)}x`, '', '', '', '', '', '', ''],
+            [`round ${i + 1}: ratio`, `${r.ratio.toFixed(2)}x`, '', '', '', '', '', '', '', '', ''],
           ]),
           ...diagnostics.map((d) => row(`diagnostic: ${d.name}`, d)),
-          [`**median ratio crumbless / bare**`, `**${ratio.toFixed(2)}x**`, '', '', '', '', '', '', ''],
+          [
+            `**median ratio crumbless / bare**`,
+            `**${ratio.toFixed(2)}x**`,
+            '',
+            '',
+            '',
+            '',
+            '',
+            '',
+            '',
+            '',
+            '',
+          ],
         ],
       },
       {

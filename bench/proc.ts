@@ -135,6 +135,28 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
 }
 
+/**
+ * Seconds one thread has spent on a CPU and waiting for one (runnable, in the run queue), from
+ * `/proc/<pid>/task/<tid>/schedstat`; the process's main thread when no tid is given. `null` where
+ * the kernel has no schedstat.
+ */
+export function schedSeconds(pid: number, tid = pid): { onCpuS: number; waitingS: number } | null {
+  try {
+    const [onCpu, waiting] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ')
+    return { onCpuS: Number(onCpu) / 1e9, waitingS: Number(waiting) / 1e9 }
+  } catch {
+    return null
+  }
+}
+
+/** The machine's idle and total CPU time so far, in clock ticks summed over all cores (`/proc/stat`). */
+export function machineTicks(): { idle: number; total: number } {
+  const [, ...fields] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/)
+  const n = fields.map(Number)
+  // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+  return { idle: (n[3] ?? 0) + (n[4] ?? 0), total: n.slice(0, 8).reduce((a, b) => a + b, 0) }
+}
+
 /** Current RSS of a process in MB (this process when no pid is given). */
 export function rssMb(pid = process.pid): number {
   return Math.round(statusKb(pid, 'VmRSS') / 1024)
