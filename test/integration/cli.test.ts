@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createChdbClient } from '../../server/adapters/chdb.ts'
 import { cli, serveProcess } from '../support/cli.ts'
 import { pageview, post } from '../support/ingest.ts'
@@ -12,6 +12,22 @@ function unwritable(): string {
   const file = join(tmp(), 'a-file')
   writeFileSync(file, 'x')
   return join(file, 'data')
+}
+/** Live processes whose parent is `pid` (from `/proc/<n>/stat`; Linux). */
+function childPids(pid: number): number[] {
+  const children: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      // After the parenthesised command name: state, then the parent's pid.
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(ppid) === pid && state !== 'Z') children.push(Number(entry))
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return children
 }
 
 describe('start-up refuses bad configuration with one line naming the variable', () => {
@@ -92,6 +108,16 @@ describe('crumbless CLI', () => {
     expect((await cli(['sites', 'list'], env)).stdout).toMatch(/demo\.example\tEurope\/Amsterdam/)
     expect((await cli(['nonsense'], env)).stderr).toMatch(/unknown command/)
   }, 300_000)
+
+  it('serves without child processes (esbuild is stopped once the server is built)', async () => {
+    const { child } = await serveProcess({ DATA_DIR: tmp(), PORT: '0', HOST: '127.0.0.1' })
+    try {
+      const pid = child.pid ?? 0
+      await vi.waitFor(() => expect(childPids(pid)).toEqual([]), { timeout: 10_000, interval: 200 })
+    } finally {
+      child.kill('SIGKILL')
+    }
+  }, 120_000)
 
   it('refuses a second process on a served data dir, and flushes buffered events on SIGTERM', async () => {
     const dataDir = tmp()
