@@ -399,7 +399,7 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
         'it (scripts/crumbless.mjs: compiled JavaScript, no TypeScript loader).',
       'CPU µs/req: CPU time of the measured phase (user + system; for the server all its threads, chDB included) ' +
         'divided by its requests. The two cores give 2,000,000 µs per second to share between server and load generator.',
-      'HTTP thread on CPU / waiting for one: the server main thread\'s time on a CPU and runnable but queued for a ' +
+      "HTTP thread on CPU / waiting for one: the server main thread's time on a CPU and runnable but queued for a " +
         'CPU (`/proc/<pid>/task/<pid>/schedstat`), as % of the measured phase; their sum near 100 means that thread ' +
         'sets the pace. Cores idle: idle share of all cores in the phase (`/proc/stat`).',
       'Diagnostics (--diagnose): the bare app plus hono/cors + hono/body-limit + header reads ("all"), and the same ' +
