@@ -29,7 +29,11 @@ export const EVENT_COLUMNS = [
   'retention_days',
 ] as const satisfies ReadonlyArray<keyof EventRow>
 
-/** One event as the array {@link EVENT_COLUMNS} describes (JSONCompactEachRow). */
+/**
+ * One event as the array {@link EVENT_COLUMNS} describes (JSONCompactEachRow). Spelled out rather
+ * than `EVENT_COLUMNS.map(...)`: it runs for every event, and the literal is about twice as fast;
+ * a unit test holds the two in the same order.
+ */
 export function eventValues(e: EventRow): unknown[] {
   return [
     e.site_id,
