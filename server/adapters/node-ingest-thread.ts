@@ -6,6 +6,7 @@ import type { IngestOutcome, PickedIngest, SinkOutcome } from '../collect/ingest
 import type { CollectPolicy } from '../collect/pipeline.ts'
 import type { Site } from '../collect/types.ts'
 import type { IngestOffload } from '../services.ts'
+import { IdQueue } from './id-queue.ts'
 
 /** What the worker thread is started with (`workerData`). */
 export interface IngestThreadOptions {
@@ -76,10 +77,9 @@ interface Waiter {
  */
 export class IngestThread {
   private worker: Worker | null
-  private readonly waiting = new Map<number, Waiter>()
+  private readonly waiting = new IdQueue<Waiter>()
   private queue: Request[] = []
   private queueFirst = 0
-  private nextId = 0
   private sentSites: ReadonlyMap<string, Site> | null = null
   private sentSalt: Uint8Array | null = null
 
@@ -116,12 +116,13 @@ export class IngestThread {
       this.sentSalt = state.salt
     }
     if (this.queue.length === 0) {
-      this.queueFirst = this.nextId
+      this.queueFirst = this.waiting.nextId
       setImmediate(() => this.send())
     }
-    const id = this.nextId++
     this.queue.push(request)
-    return new Promise((resolve, reject) => this.waiting.set(id, { request, state, resolve, reject }))
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ request, state, resolve, reject })
+    })
   }
 
   /** Requests in flight (queued or on the worker). */
@@ -152,10 +153,8 @@ export class IngestThread {
 
   private settle(reply: IngestReply): void {
     reply.outcomes.forEach((outcome, i) => {
-      const id = reply.first + i
-      const waiter = this.waiting.get(id)
+      const waiter = this.waiting.take(reply.first + i)
       if (!waiter) return
-      this.waiting.delete(id)
       if (outcome) waiter.resolve(outcome)
       else waiter.reject(new Error('the ingest pipeline failed on a request'))
     })
@@ -170,8 +169,7 @@ export class IngestThread {
   }
 
   private runInline(): void {
-    for (const [id, waiter] of this.waiting) {
-      this.waiting.delete(id)
+    for (const waiter of this.waiting.drain()) {
       try {
         waiter.resolve(this.inline(waiter.request, waiter.state))
       } catch (err) {
