@@ -22,6 +22,8 @@ declare module 'autocannon' {
     connections?: number
     duration?: number
     amount?: number
+    /** How often (ms) autocannon samples its counters; a fixed-amount run ends at the first sample after its last answer. */
+    sampleInt?: number
     pipelining?: number
     timeout?: number
     method?: string
