@@ -79,7 +79,6 @@ export class IngestThread {
   private worker: Worker | null
   private readonly waiting = new IdQueue<Waiter>()
   private queue: Request[] = []
-  private queueFirst = 0
   private sentSites: ReadonlyMap<string, Site> | null = null
   private sentSalt: Uint8Array | null = null
 
@@ -115,10 +114,7 @@ export class IngestThread {
       this.sentSites = state.sites
       this.sentSalt = state.salt
     }
-    if (this.queue.length === 0) {
-      this.queueFirst = this.waiting.nextId
-      setImmediate(() => this.send())
-    }
+    if (this.queue.length === 0) setImmediate(() => this.send())
     this.queue.push(request)
     return new Promise((resolve, reject) => {
       this.waiting.push({ request, state, resolve, reject })
@@ -146,7 +142,9 @@ export class IngestThread {
 
   private send(): void {
     if (this.queue.length === 0 || !this.worker) return
-    const batch: IngestBatch = { type: 'batch', first: this.queueFirst, items: this.queue }
+    // The queued requests are the newest waiters, so the first of them has this id.
+    const first = this.waiting.nextId - this.queue.length
+    const batch: IngestBatch = { type: 'batch', first, items: this.queue }
     this.queue = []
     this.worker.postMessage(batch)
   }
