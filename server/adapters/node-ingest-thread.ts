@@ -1,12 +1,20 @@
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { buildSync } from 'esbuild'
-import type { EncodedEvent } from '../collect/event-values.ts'
 import type { IngestOutcome, PickedIngest, SinkOutcome } from '../collect/ingest.ts'
 import type { CollectPolicy } from '../collect/pipeline.ts'
 import type { Site } from '../collect/types.ts'
 import type { IngestOffload } from '../services.ts'
 import { IdQueue } from './id-queue.ts'
+import {
+  type IngestBatch,
+  type IngestReply,
+  type IngestToWorker,
+  type NodeHeaders,
+  pushRequestSlots,
+  readOutcome,
+  requestFromSlots,
+} from './node-ingest-messages.ts'
 
 /** What the worker thread is started with (`workerData`). */
 export interface IngestThreadOptions {
@@ -19,25 +27,6 @@ export interface IngestThreadOptions {
 
 type Request = PickedIngest
 type State = Parameters<IngestOffload>[1]
-
-/** Consecutive requests; the first has id `first`, the next `first + 1`, ... */
-export interface IngestBatch {
-  type: 'batch'
-  first: number
-  items: Request[]
-}
-
-export type IngestToWorker =
-  | { type: 'state'; sites: ReadonlyMap<string, Site>; salt: Uint8Array }
-  | IngestBatch
-
-/** One outcome per batch item, in order; `null` where the pipeline threw. */
-export interface IngestReply {
-  type: 'outcomes'
-  first: number
-  outcomes: Array<IngestOutcome<EncodedEvent> | null>
-}
-
 /**
  * The worker's code as one CommonJS bundle, built with esbuild when first needed: a bundled worker
  * needs no TypeScript loader of its own, which keeps its memory and start-up small.
@@ -58,7 +47,9 @@ function workerSource(): string {
 }
 
 interface Waiter {
-  request: Request
+  /** The batch array holding the request's slots (kept for the inline fallback), and where they start. */
+  slots: ReadonlyArray<string | number | null>
+  at: number
   state: State
   resolve: (outcome: SinkOutcome) => void
   reject: (err: Error) => void
@@ -78,7 +69,9 @@ interface Waiter {
 export class IngestThread {
   private worker: Worker | null
   private readonly waiting = new IdQueue<Waiter>()
-  private queue: Request[] = []
+  /** Slots of the requests queued for the next batch. */
+  private slots: Array<string | number | null> = []
+  private queued = 0
   private sentSites: ReadonlyMap<string, Site> | null = null
   private sentSalt: Uint8Array | null = null
 
@@ -104,9 +97,22 @@ export class IngestThread {
   }
 
   /** {@link IngestOffload}: the outcome of one request, computed on the worker thread. */
-  readonly run: IngestOffload = (request, state) => {
+  readonly run: IngestOffload = (request, state) =>
+    this.runNode(request.headers, request.body, request.remote, request.now, state)
+
+  /**
+   * {@link run} for a request read by Node's HTTP server: the headers are Node's parsed ones, of
+   * which only the {@link INGEST_HEADERS} are copied.
+   */
+  runNode(
+    headers: NodeHeaders,
+    body: string,
+    remote: string,
+    now: number,
+    state: State,
+  ): Promise<SinkOutcome> {
     const worker = this.worker
-    if (!worker) return Promise.resolve(this.inline(request, state))
+    if (!worker) return Promise.resolve(this.inline(requestOf(headers, body, remote, now), state))
     if (state.sites !== this.sentSites || state.salt !== this.sentSalt) {
       // Requests queued before the change go out first, with the state they arrived under.
       this.send()
@@ -114,10 +120,13 @@ export class IngestThread {
       this.sentSites = state.sites
       this.sentSalt = state.salt
     }
-    if (this.queue.length === 0) setImmediate(() => this.send())
-    this.queue.push(request)
+    if (this.queued === 0) setImmediate(() => this.send())
+    const slots = this.slots
+    const at = slots.length
+    pushRequestSlots(slots, body, remote, now, headers)
+    this.queued += 1
     return new Promise((resolve, reject) => {
-      this.waiting.push({ request, state, resolve, reject })
+      this.waiting.push({ slots, at, state, resolve, reject })
     })
   }
 
@@ -141,27 +150,32 @@ export class IngestThread {
   }
 
   private send(): void {
-    if (this.queue.length === 0 || !this.worker) return
+    if (this.queued === 0 || !this.worker) return
     // The queued requests are the newest waiters, so the first of them has this id.
-    const first = this.waiting.nextId - this.queue.length
-    const batch: IngestBatch = { type: 'batch', first, items: this.queue }
-    this.queue = []
+    const first = this.waiting.nextId - this.queued
+    const batch: IngestBatch = { type: 'batch', first, slots: this.slots }
+    this.slots = []
+    this.queued = 0
     this.worker.postMessage(batch)
   }
 
   private settle(reply: IngestReply): void {
-    reply.outcomes.forEach((outcome, i) => {
-      const waiter = this.waiting.take(reply.first + i)
-      if (!waiter) return
+    let at = 0
+    for (let id = reply.first; at < reply.outcomes.length; id++) {
+      const [outcome, next] = readOutcome(reply.outcomes, at)
+      at = next
+      const waiter = this.waiting.take(id)
+      if (!waiter) continue
       if (outcome) waiter.resolve(outcome)
       else waiter.reject(new Error('the ingest pipeline failed on a request'))
-    })
+    }
   }
 
   private lose(message: string): void {
     if (!this.worker) return
     this.worker = null
-    this.queue = []
+    this.slots = []
+    this.queued = 0
     this.log(message)
     this.runInline()
   }
@@ -169,10 +183,16 @@ export class IngestThread {
   private runInline(): void {
     for (const waiter of this.waiting.drain()) {
       try {
-        waiter.resolve(this.inline(waiter.request, waiter.state))
+        waiter.resolve(this.inline(requestFromSlots(waiter.slots, waiter.at), waiter.state))
       } catch (err) {
         waiter.reject(err instanceof Error ? err : new Error(String(err)))
       }
     }
   }
+}
+
+function requestOf(headers: NodeHeaders, body: string, remote: string, now: number): Request {
+  const slots: Array<string | number | null> = []
+  pushRequestSlots(slots, body, remote, now, headers)
+  return requestFromSlots(slots, 0)
 }
