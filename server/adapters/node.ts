@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { availableParallelism } from 'node:os'
@@ -18,6 +19,7 @@ import { BatchWriter, writerOptions } from '../store/writer.ts'
 import { upkeep } from '../upkeep.ts'
 import { loadNodeAssets } from './node-assets.ts'
 import { applyMigrations, openEngine } from './node-engine.ts'
+import { type NodeListener, nodeIngestFastPath } from './node-ingest-fast.ts'
 import { IngestThread } from './node-ingest-thread.ts'
 import { wasmKeyedHash } from './wasm-keyed-hash.ts'
 
@@ -98,6 +100,16 @@ function startIngestThread(
   )
 }
 
+/**
+ * Node's `createServer` with `fast` in front of the Hono listener: @hono/node-server always calls
+ * it with options and its listener.
+ */
+function withFastPath(fast: (req: IncomingMessage, res: ServerResponse) => boolean): typeof createServer {
+  const create = (options: ServerOptions, hono: NodeListener) =>
+    createServer(options, (req, res) => fast(req, res) || hono(req, res))
+  return create as typeof createServer
+}
+
 export interface StartOptions {
   env: Record<string, string | undefined>
   log?: Logger
@@ -139,8 +151,17 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
   const thread = startIngestThread(config, services, mmdb, country, log)
   if (thread) services.ingestOffload = thread.run
   const app = createApp(services)
+  const fast = thread ? nodeIngestFastPath(services, thread) : null
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        ...(fast ? { createServer: withFastPath(fast) } : {}),
+      },
+      () => resolve(s),
+    )
   })
   const port = (server.address() as AddressInfo).port
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host

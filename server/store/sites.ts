@@ -132,6 +132,15 @@ export class SiteStore {
     return this.loading
   }
 
+  /**
+   * {@link all} without waiting, for the ingest hot path: the cached sites (a stale cache starts a
+   * reload, as in `all()`), or `null` before the first load.
+   */
+  cached(): Map<string, Site> | null {
+    if (this.cache && this.now() - this.loadedAt >= this.cacheMs) void this.all()
+    return this.cache
+  }
+
   async get(domain: string): Promise<Site | undefined> {
     return (await this.all()).get(domain)
   }

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nodeIngestFastPath } from '../../server/adapters/node-ingest-fast.ts'
+import { IngestThread } from '../../server/adapters/node-ingest-thread.ts'
+import { parseTrustedProxies } from '../../server/collect/client-ip.ts'
+import { createCountryLookup } from '../../server/collect/geo.ts'
+import { ingestPicked } from '../../server/collect/ingest.ts'
+import { RateLimiter } from '../../server/rate-limit.ts'
+import { FIREFOX_UA, IPHONE_UA, pageview } from '../support/ingest.ts'
+import { startTestServer, type TestServer } from '../support/server.ts'
+
+/**
+ * The Node fast path for `POST /api/event` against the Hono route, on one real server: the same
+ * request, once with a Content-Length (taken by the fast path of a second listener built here) and
+ * once chunked (which the fast path leaves to the Hono route of the crumbless server), must get the
+ * same answer and store the same rows.
+ */
+const require = createRequire(import.meta.url)
+const MMDB = readFileSync(
+  require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb'),
+)
+const SITE = 'fast.example'
+
+let t: TestServer
+let thread: IngestThread
+let fastServer: Server
+let fastUrl = ''
+/** Requests the fast path left to the listener behind it. */
+let passedOn: string[] = []
+
+beforeAll(async () => {
+  t = await startTestServer()
+  await t.addSite(SITE)
+  const s = t.server.services
+  const options = { mmdb: MMDB, trustedProxies: ['loopback'], rateLimit: 0, policy: s.policy }
+  const country = createCountryLookup(MMDB)
+  thread = new IngestThread(
+    options,
+    (request, state) =>
+      ingestPicked(request, {
+        ...state,
+        trusted: parseTrustedProxies(options.trustedProxies),
+        limiter: new RateLimiter(0, 60_000),
+        policy: options.policy,
+        country,
+      }),
+    () => {},
+  )
+  const fast = nodeIngestFastPath(s, thread)
+  fastServer = createServer((req, res) => {
+    if (fast(req, res)) return
+    passedOn.push(`${req.method} ${req.headers['content-length'] === undefined ? 'chunked' : 'sized'}`)
+    req.resume()
+    res.writeHead(599)
+    res.end()
+  })
+  await new Promise<void>((r) => fastServer.listen(0, '127.0.0.1', r))
+  fastUrl = `http://127.0.0.1:${(fastServer.address() as AddressInfo).port}`
+  // The fast path waits for the sites and the salt to be cached; the first request caches them.
+  await fetch(`${t.url}/api/event`, { method: 'POST', body: JSON.stringify(pageview(SITE, '/warm')) })
+})
+afterAll(async () => {
+  await new Promise((r) => fastServer.close(r))
+  await thread.close()
+  await t.close()
+})
+
+function chunked(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text)
+  return new ReadableStream({
+    start(ctrl) {
+      ctrl.enqueue(bytes)
+      ctrl.close()
+    },
+  })
+}
+
+async function answerOf(res: Response) {
+  return {
+    status: res.status,
+    body: await res.text(),
+    cors: res.headers.get('access-control-allow-origin'),
+    type: res.headers.get('content-type'),
+    dropped: res.headers.get('x-crumbless-dropped'),
+  }
+}
+
+const CASES: Array<[string, string, Record<string, string>]> = [
+  ['pageview', JSON.stringify(pageview(SITE, '/fast-a')), { 'user-agent': IPHONE_UA }],
+  [
+    'engagement with clicks',
+    JSON.stringify({ ...pageview(SITE, '/fast-b'), n: 'engagement', e: 4000, sd: 50, c: [[10, 200, 0]] }),
+    { 'user-agent': FIREFOX_UA },
+  ],
+  [
+    'bot',
+    JSON.stringify(pageview(SITE, '/fast-c')),
+    { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' },
+  ],
+  ['unknown site', JSON.stringify(pageview('nowhere.example')), { 'user-agent': FIREFOX_UA }],
+  ['GPC', JSON.stringify(pageview(SITE, '/fast-d')), { 'user-agent': FIREFOX_UA, 'sec-gpc': '1' }],
+  ['not JSON', 'nope', { 'user-agent': FIREFOX_UA }],
+  ['invalid event', '{"n":"pageview"}', { 'user-agent': FIREFOX_UA }],
+]
+
+describe('Node fast path for POST /api/event', () => {
+  it.each(CASES)(
+    '%s: answers as the Hono route does, without passing the request on',
+    async (_, body, headers) => {
+      passedOn = []
+      const base = { 'content-type': 'text/plain', 'x-forwarded-for': '8.8.8.8', ...headers }
+      const fast = await fetch(`${fastUrl}/api/event`, { method: 'POST', headers: base, body })
+      const hono = await fetch(`${t.url}/api/event`, {
+        method: 'POST',
+        headers: base,
+        body: chunked(body),
+        duplex: 'half',
+      } as RequestInit)
+      expect(await answerOf(fast)).toEqual(await answerOf(hono))
+      expect(passedOn).toEqual([])
+    },
+  )
+
+  it('stores what it accepts like the route: one row per path from each way in, clicks summed', async () => {
+    await t.flush()
+    const rows = await t.ch.query<{ path: string; n: number }>(
+      `SELECT path, toUInt32(count()) n FROM events WHERE site_id = {site:String} AND path LIKE '/fast-%'
+       GROUP BY path ORDER BY path`,
+      { site: SITE },
+    )
+    expect(rows).toEqual([
+      { path: '/fast-a', n: 2 },
+      { path: '/fast-b', n: 2 },
+    ])
+    const clicks = await t.ch.query<{ clicks: number }>(
+      `SELECT toUInt32(sum(clicks)) clicks FROM clicks WHERE site_id = {site:String} AND path = '/fast-b'`,
+      { site: SITE },
+    )
+    expect(clicks).toEqual([{ clicks: 2 }])
+  })
+
+  it('passes on what it does not take: chunked or oversized bodies, other methods and paths', async () => {
+    passedOn = []
+    await fetch(`${fastUrl}/api/event`, {
+      method: 'POST',
+      body: chunked('{}'),
+      duplex: 'half',
+    } as RequestInit)
+    await fetch(`${fastUrl}/api/event`, { method: 'POST', body: 'x'.repeat(17 * 1024) })
+    await fetch(`${fastUrl}/api/event`, { method: 'OPTIONS' })
+    await fetch(`${fastUrl}/api/event?x=1`, { method: 'POST', body: '{}' })
+    expect(passedOn).toEqual(['POST chunked', 'POST sized', 'OPTIONS chunked', 'POST sized'])
+  })
+})
