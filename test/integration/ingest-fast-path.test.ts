@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { createRequire } from 'node:module'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nodeIngestFastPath } from '../../server/adapters/node-ingest-fast.ts'
 import { IngestThread } from '../../server/adapters/node-ingest-thread.ts'
@@ -153,5 +153,30 @@ describe('Node fast path for POST /api/event', () => {
     await fetch(`${fastUrl}/api/event`, { method: 'OPTIONS' })
     await fetch(`${fastUrl}/api/event?x=1`, { method: 'POST', body: '{}' })
     expect(passedOn).toEqual(['POST no length', 'POST length', 'OPTIONS no length', 'POST length'])
+  })
+
+  it('keeps serving when clients hang up before their answer', async () => {
+    const body = JSON.stringify(pageview(SITE, '/gone'))
+    const { port } = t.server
+    const request = `POST /api/event HTTP/1.1\r\nHost: x\r\nUser-Agent: ${FIREFOX_UA}\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+    const hangUps = Array.from(
+      { length: 100 },
+      (_, i) =>
+        new Promise<void>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            // Half of them hang up at once, half after a moment: before and while the worker runs.
+            socket.write(request, () => setTimeout(() => socket.destroy(), i % 2))
+          })
+          socket.on('error', () => {})
+          socket.on('close', () => resolve())
+        }),
+    )
+    await Promise.all(hangUps)
+    const res = await fetch(`${t.url}/api/event`, {
+      method: 'POST',
+      body: JSON.stringify(pageview(SITE, '/after')),
+    })
+    expect(res.status).toBe(202)
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200)
   })
 })
