@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { SinkOutcome } from '../collect/ingest.ts'
 import { INTERNAL_ERROR, type IngestAnswer, ingestAnswer, MAX_BODY_BYTES } from '../routes/ingest.ts'
 import type { Services } from '../services.ts'
 import type { IngestThread } from './node-ingest-thread.ts'
@@ -7,8 +8,26 @@ import type { IngestThread } from './node-ingest-thread.ts'
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void
 
 function send(res: ServerResponse, answer: IngestAnswer): void {
-  res.writeHead(answer.status, answer.headers)
-  res.end(answer.body ?? undefined)
+  try {
+    res.writeHead(answer.status, answer.headers)
+    res.end(answer.body ?? undefined)
+  } catch {
+    res.destroy()
+  }
+}
+
+function internalError(s: Services): IngestAnswer {
+  // As the app's onError logs it: never the message, which may quote request data.
+  s.log.error('unhandled error on POST /api/event: Error')
+  return INTERNAL_ERROR
+}
+
+function answerOrError(s: Services, outcome: SinkOutcome): IngestAnswer {
+  try {
+    return ingestAnswer(s, outcome)
+  } catch {
+    return internalError(s)
+  }
 }
 
 /**
@@ -41,13 +60,18 @@ export function nodeIngestFastPath(
     // A request the client abandons never ends; Node emits no 'error' without a listener.
     req.on('end', () => {
       const remote = req.socket.remoteAddress ?? ''
-      thread.runNode(req.headers, body, remote, s.now(), { sites, salt }).then(
-        (outcome) => send(res, ingestAnswer(s, outcome)),
-        () => {
-          // As the app's onError logs it: never the message, which may quote request data.
-          s.log.error('unhandled error on POST /api/event: Error')
-          send(res, INTERNAL_ERROR)
-        },
+      // Nothing may escape: a throw here or an unhandled rejection would end the process. (Without
+      // the worker, runNode runs the pipeline inline and can throw at once.)
+      let pending: Promise<SinkOutcome>
+      try {
+        pending = thread.runNode(req.headers, body, remote, s.now(), { sites, salt })
+      } catch {
+        send(res, internalError(s))
+        return
+      }
+      pending.then(
+        (outcome) => send(res, answerOrError(s, outcome)),
+        () => send(res, internalError(s)),
       )
     })
     return true

@@ -179,4 +179,62 @@ describe('Node fast path for POST /api/event', () => {
     expect(res.status).toBe(202)
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200)
   })
+
+  it('answers 500 as the route does, and keeps serving, when storing an outcome throws', async () => {
+    const sink = t.server.services.sink
+    const add = sink.add.bind(sink)
+    sink.add = () => {
+      throw new Error('disk on fire')
+    }
+    try {
+      const body = JSON.stringify(pageview(SITE, '/fire'))
+      const headers = { 'content-type': 'text/plain', 'user-agent': FIREFOX_UA }
+      const fast = await fetch(`${fastUrl}/api/event`, { method: 'POST', headers, body })
+      const hono = await fetch(`${t.url}/api/event`, {
+        method: 'POST',
+        headers,
+        body: chunked(body),
+        duplex: 'half',
+      } as RequestInit)
+      expect(await answerOf(fast)).toEqual(await answerOf(hono))
+      expect(fast.status).toBe(500)
+      expect(t.logs.join('\n')).not.toContain('disk on fire')
+    } finally {
+      sink.add = add
+    }
+    const after = await fetch(`${fastUrl}/api/event`, {
+      method: 'POST',
+      body: JSON.stringify(pageview(SITE)),
+    })
+    expect(after.status).toBe(202)
+  })
+
+  it('answers 500 and keeps serving when the pipeline throws on the inline fallback', async () => {
+    // A worker that cannot start (no country database): every request runs inline, and this inline throws.
+    const broken = new IngestThread(
+      { mmdb: new Uint8Array(16), trustedProxies: [], rateLimit: 0, policy: t.server.services.policy },
+      () => {
+        throw new Error('pipeline on fire')
+      },
+      () => {},
+    )
+    const fast = nodeIngestFastPath(t.server.services, broken)
+    const server = createServer((req, res) => {
+      if (!fast(req, res)) res.writeHead(599).end()
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/event`
+    try {
+      // Give the worker time to fail, so the requests below take the inline way.
+      await new Promise((r) => setTimeout(r, 300))
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(url, { method: 'POST', body: JSON.stringify(pageview(SITE)) })
+        expect(res.status).toBe(500)
+        expect(await res.json()).toEqual({ error: 'internal error' })
+      }
+    } finally {
+      await new Promise((r) => server.close(r))
+      await broken.close()
+    }
+  })
 })
