@@ -4,18 +4,33 @@
  * so the worker's bundle takes in nothing but these helpers.
  */
 import type { EncodedEvent } from '../collect/event-values.ts'
-import { INGEST_HEADERS, type IngestOutcome, type PickedIngest } from '../collect/ingest.ts'
+import {
+  INGEST_HEADERS,
+  type IngestOutcome,
+  type PickedIngest,
+  pickIngestHeaders,
+} from '../collect/ingest.ts'
 import type { ClickRow, DropReason, Site } from '../collect/types.ts'
 
 /** Request headers as Node parses them (`IncomingMessage.headers`). */
 export type NodeHeaders = Readonly<Record<string, string | string[] | undefined>>
+
+/** One of Node's parsed headers, repeated ones joined the way Node joins them into `IncomingMessage.headers`. */
+export function nodeHeader(headers: NodeHeaders, name: string): string | null {
+  const value = headers[name]
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
+}
+
+/** Where a request's header values start among its slots (after body, remote address and time). */
+const HEADERS_AT = 3
+const HEADER_SLOT = new Map<string, number>(INGEST_HEADERS.map((name, i) => [name, HEADERS_AT + i]))
 
 /**
  * Slots per request in a {@link IngestBatch}: body, remote address, time, then the value of each
  * of {@link INGEST_HEADERS} in that order (`null` when absent). Flat arrays of strings clone
  * between threads faster than an object per request with its own header object.
  */
-export const REQUEST_SLOTS = 3 + INGEST_HEADERS.length
+export const REQUEST_SLOTS = HEADERS_AT + INGEST_HEADERS.length
 
 /** Consecutive requests, {@link REQUEST_SLOTS} slots each; the first has id `first`, the next `first + 1`, ... */
 export interface IngestBatch {
@@ -49,20 +64,23 @@ export function pushRequestSlots(
   headers: NodeHeaders,
 ): void {
   slots.push(body, remote, now)
-  for (const name of INGEST_HEADERS) {
-    const value = headers[name]
-    // Repeated headers joined the way Node joins them into `IncomingMessage.headers`.
-    slots.push(value === undefined ? null : Array.isArray(value) ? value.join(', ') : value)
-  }
+  for (const name of INGEST_HEADERS) slots.push(nodeHeader(headers, name))
+}
+
+/** Header `name` of the request whose slots start at `at`; `null` when absent or not an ingest header. */
+export function slotHeader(
+  slots: ReadonlyArray<string | number | null>,
+  at: number,
+  name: string,
+): string | null {
+  const slot = HEADER_SLOT.get(name)
+  const value = slot === undefined ? null : slots[at + slot]
+  return typeof value === 'string' ? value : null
 }
 
 /** The request whose slots start at `at`, with its headers as a plain object. */
 export function requestFromSlots(slots: ReadonlyArray<string | number | null>, at: number): PickedIngest {
-  const headers: Record<string, string> = {}
-  INGEST_HEADERS.forEach((name, i) => {
-    const value = slots[at + 3 + i]
-    if (typeof value === 'string') headers[name] = value
-  })
+  const headers = pickIngestHeaders((name) => slotHeader(slots, at, name))
   return { body: String(slots[at]), remote: String(slots[at + 1]), now: Number(slots[at + 2]), headers }
 }
 

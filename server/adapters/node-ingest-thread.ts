@@ -1,7 +1,12 @@
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { buildSync } from 'esbuild'
-import type { IngestOutcome, PickedIngest, SinkOutcome } from '../collect/ingest.ts'
+import {
+  type IngestOutcome,
+  type PickedIngest,
+  pickIngestHeaders,
+  type SinkOutcome,
+} from '../collect/ingest.ts'
 import type { CollectPolicy } from '../collect/pipeline.ts'
 import type { Site } from '../collect/types.ts'
 import type { IngestOffload } from '../services.ts'
@@ -11,6 +16,7 @@ import {
   type IngestReply,
   type IngestToWorker,
   type NodeHeaders,
+  nodeHeader,
   pushRequestSlots,
   readOutcome,
   requestFromSlots,
@@ -192,7 +198,5 @@ export class IngestThread {
 }
 
 function requestOf(headers: NodeHeaders, body: string, remote: string, now: number): Request {
-  const slots: Array<string | number | null> = []
-  pushRequestSlots(slots, body, remote, now, headers)
-  return requestFromSlots(slots, 0)
+  return { body, remote, now, headers: pickIngestHeaders((name) => nodeHeader(headers, name)) }
 }

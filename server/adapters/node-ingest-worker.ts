@@ -1,13 +1,13 @@
 /**
- * The ingest worker thread: runs {@link ingestPicked} for batches of requests the HTTP thread
+ * The ingest worker thread: runs {@link ingestRequest} for batches of requests the HTTP thread
  * hands over, with its own country lookup and rate limiter. `node-ingest-thread.ts` bundles this
- * file with esbuild and starts it; the messages are described there.
+ * file with esbuild and starts it; the messages are described in `node-ingest-messages.ts`.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { parseTrustedProxies } from '../collect/client-ip.ts'
 import { encodeEvent } from '../collect/event-values.ts'
 import { createCountryLookup } from '../collect/geo.ts'
-import { INGEST_HEADERS, type IngestEnv, ingestRequest } from '../collect/ingest.ts'
+import { type IngestEnv, ingestRequest } from '../collect/ingest.ts'
 import type { HeaderGetter, Site } from '../collect/types.ts'
 import { RateLimiter } from '../rate-limit.ts'
 import {
@@ -16,6 +16,7 @@ import {
   type IngestToWorker,
   pushOutcome,
   REQUEST_SLOTS,
+  slotHeader,
 } from './node-ingest-messages.ts'
 import type { IngestThreadOptions } from './node-ingest-thread.ts'
 import { wasmKeyedHash } from './wasm-keyed-hash.ts'
@@ -34,19 +35,13 @@ const base: Omit<IngestEnv, 'sites' | 'salt'> = {
 let sites: ReadonlyMap<string, Site> = new Map()
 let salt: Uint8Array = new Uint8Array(32)
 
-const HEADER_SLOT = new Map<string, number>(INGEST_HEADERS.map((name, i) => [name, 3 + i]))
-
 function run(batch: IngestBatch): IngestReply {
   const env: IngestEnv = { ...base, sites, salt }
   const slots = batch.slots
   const outcomes: unknown[] = []
   let at = 0
   // One getter for the whole batch, reading the slots of the request at `at`.
-  const header: HeaderGetter = (name) => {
-    const slot = HEADER_SLOT.get(name)
-    const value = slot === undefined ? null : slots[at + slot]
-    return typeof value === 'string' ? value : null
-  }
+  const header: HeaderGetter = (name) => slotHeader(slots, at, name)
   for (; at < slots.length; at += REQUEST_SLOTS) {
     try {
       const raw = {

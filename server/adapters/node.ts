@@ -20,6 +20,7 @@ import { upkeep } from '../upkeep.ts'
 import { loadNodeAssets } from './node-assets.ts'
 import { applyMigrations, openEngine } from './node-engine.ts'
 import { type NodeListener, nodeIngestFastPath } from './node-ingest-fast.ts'
+import { nodeHeader } from './node-ingest-messages.ts'
 import { IngestThread } from './node-ingest-thread.ts'
 import { wasmKeyedHash } from './wasm-keyed-hash.ts'
 
@@ -66,10 +67,7 @@ export function nodeRequestHeaders(c: Context): HeaderGetter {
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming
   if (!incoming) return (name) => c.req.header(name)
   const headers = incoming.headers
-  return (name) => {
-    const value = headers[name]
-    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
-  }
+  return (name) => nodeHeader(headers, name)
 }
 
 /**

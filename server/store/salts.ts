@@ -43,19 +43,7 @@ export class SaltStore {
 
   /** The salt for `day`, creating it when none exists yet. */
   async forDay(day: string): Promise<Uint8Array> {
-    const hit = this.cache.get(day)
-    if (hit && this.now() - hit.checked < RECHECK_MS) return hit.salt
-    let running = this.pending.get(day)
-    if (!running) {
-      running = this.load(day).finally(() => this.pending.delete(day))
-      this.pending.set(day, running)
-    }
-    if (hit) {
-      // Re-check in the background; ingest keeps the salt it has meanwhile.
-      running.catch(() => {})
-      return hit.salt
-    }
-    return running
+    return this.cachedFor(day) ?? this.recheck(day)
   }
 
   /** The salt for the current UTC day. */
@@ -64,15 +52,29 @@ export class SaltStore {
   }
 
   /**
-   * {@link today} without waiting, for the ingest hot path: the cached salt (a due re-check runs in
-   * the background, as in `forDay()`), or `null` when today's salt is not cached yet.
+   * {@link today} without waiting, for the ingest hot path: the cached salt, or `null` when
+   * today's salt is not cached yet.
    */
   cachedToday(): Uint8Array | null {
-    const day = this.todayDay()
+    return this.cachedFor(this.todayDay())
+  }
+
+  /** The cached salt of `day`; a due re-check runs in the background, and ingest keeps this salt meanwhile. */
+  private cachedFor(day: string): Uint8Array | null {
     const hit = this.cache.get(day)
     if (!hit) return null
-    if (this.now() - hit.checked >= RECHECK_MS) this.forDay(day).catch(() => {})
+    if (this.now() - hit.checked >= RECHECK_MS) this.recheck(day).catch(() => {})
     return hit.salt
+  }
+
+  /** One load of `day`'s salt at a time, shared by every caller while it runs. */
+  private recheck(day: string): Promise<Uint8Array> {
+    let running = this.pending.get(day)
+    if (!running) {
+      running = this.load(day).finally(() => this.pending.delete(day))
+      this.pending.set(day, running)
+    }
+    return running
   }
 
   private todayDay(): string {

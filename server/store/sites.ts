@@ -122,23 +122,23 @@ export class SiteStore {
 
   /** All sites, from the cache when it is fresh. */
   async all(): Promise<Map<string, Site>> {
-    if (this.cache && this.now() - this.loadedAt < this.cacheMs) return this.cache
-    if (!this.loading) this.loading = this.load().finally(() => (this.loading = null))
-    // A stale cache keeps ingest answering while a reload is in flight or ClickHouse is away.
-    if (this.cache) {
-      this.loading.catch(() => {})
-      return this.cache
-    }
-    return this.loading
+    return this.cached() ?? this.reload()
   }
 
   /**
-   * {@link all} without waiting, for the ingest hot path: the cached sites (a stale cache starts a
-   * reload, as in `all()`), or `null` before the first load.
+   * {@link all} without waiting, for the ingest hot path: the cached sites, or `null` before the
+   * first load. A stale cache starts a reload and keeps ingest answering while it is in flight or
+   * ClickHouse is away.
    */
   cached(): Map<string, Site> | null {
-    if (this.cache && this.now() - this.loadedAt >= this.cacheMs) void this.all()
+    if (this.cache && this.now() - this.loadedAt >= this.cacheMs) this.reload().catch(() => {})
     return this.cache
+  }
+
+  /** One load at a time, shared by every caller while it runs. */
+  private reload(): Promise<Map<string, Site>> {
+    this.loading ??= this.load().finally(() => (this.loading = null))
+    return this.loading
   }
 
   async get(domain: string): Promise<Site | undefined> {
