@@ -32,6 +32,14 @@ export interface IngestThreadOptions {
 }
 
 type Request = PickedIngest
+/**
+ * A batch goes to the worker once it holds this many requests, without waiting for the end of the
+ * event-loop turn. Under load one turn reads a request from every busy connection; sent as one
+ * batch, the worker idles while this thread reads them all, and this thread then idles while the
+ * worker runs them. Smaller batches overlap the two (wrk, 50 connections, alternating runs on
+ * 2 cores: 15,200-17,300 req/s against 8,900-16,800 with one batch per turn).
+ */
+const BATCH_MAX = 16
 type State = Parameters<IngestOffload>[1]
 /**
  * The worker's code as one CommonJS bundle, built with esbuild when first needed: a bundled worker
@@ -63,8 +71,8 @@ interface Waiter {
 
 /**
  * Runs the ingest pipeline on one worker thread, so the HTTP thread only reads requests and
- * answers them. Requests that arrive in the same event-loop turn travel as one message, and the
- * outcomes come back as one. Sites and salt are sent when they change. If the worker dies, the
+ * answers them. Requests that arrive in the same event-loop turn travel as one message (of at most
+ * {@link BATCH_MAX}), and its outcomes come back as one. Sites and salt are sent when they change. If the worker dies, the
  * requests it held and every later one run on this thread through `inline`: nothing accepted is
  * lost, because rows reach the writer only on this thread, after an outcome.
  *
@@ -131,9 +139,12 @@ export class IngestThread {
     const at = slots.length
     pushRequestSlots(slots, body, remote, now, headers)
     this.queued += 1
-    return new Promise((resolve, reject) => {
+    const outcome = new Promise<SinkOutcome>((resolve, reject) => {
       this.waiting.push({ slots, at, state, resolve, reject })
     })
+    // After the push: send() numbers the batch from the newest waiter.
+    if (this.queued >= BATCH_MAX) this.send()
+    return outcome
   }
 
   /** Requests in flight (queued or on the worker). */

@@ -85,6 +85,23 @@ describe('IngestThread (Node worker thread)', () => {
     expect(logs).toEqual([])
   })
 
+  it('splits a busy turn into batches and gives each request its own outcome', async () => {
+    thread = new IngestThread(options, inline, () => {})
+    // More requests in one turn than a batch holds; each differs, so a misnumbered reply shows.
+    const many: Request[] = Array.from({ length: 53 }, (_, i) =>
+      i % 5 === 4
+        ? { ...(requests[2] as Request), body: `{"n":"pageview","i":${i}` }
+        : {
+            ...(requests[0] as Request),
+            body: JSON.stringify({ n: 'pageview', u: `https://a.example/p${i}`, d: 'a.example', w: 300 + i }),
+          },
+    )
+    const outcomes = await Promise.all(many.map((r) => thread?.run(r, state)))
+    expect(outcomes).toEqual(many.map((r) => asValues(inline(r))))
+    expect(outcomes.filter((o) => o?.status === 400)).toHaveLength(10)
+    expect(thread.pending()).toBe(0)
+  })
+
   it('picks up new sites and a new salt for the requests after the change', async () => {
     thread = new IngestThread(options, inline, () => {})
     const request = requests[0] as Request
