@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon, { type RawRequest, type RequestSpec, type Result } from 'autocannon'
@@ -18,6 +18,7 @@ import {
 } from './proc.ts'
 import { buildRequestPool, type PooledRequest } from './request-pool.ts'
 import { check, percentile, printTargets, type Section } from './results.ts'
+import { runWrk, type WrkPhase, wrkScript } from './wrk.ts'
 
 export interface IngestParams {
   connections: number
@@ -33,15 +34,21 @@ export interface IngestParams {
   diagnose: boolean
   /** Alternating bare/crumbless rounds; targets use the medians. */
   rounds: number
+  /**
+   * `wrk` (native, one thread) or `autocannon` (in the bench process). Both send the same pool in
+   * the same order with fixed request counts; see README "Performance" for why wrk is the default.
+   */
+  loadGenerator: 'wrk' | 'autocannon'
 }
 
 export const DOMAIN = 'bench.example'
 
+/** One fixed-count phase of either load generator. */
+type Phase = WrkPhase
+
 interface Load {
-  result: Result
-  warmup: Result
-  /** 202 answers that carried `x-crumbless-dropped` (deliberately not stored). */
-  dropped: number
+  result: Phase
+  warmup: Phase
   /** CPU per request of the measured phase, in µs: the server (all its threads) and the load generator. */
   serverCpuUs: number
   loadCpuUs: number
@@ -63,8 +70,103 @@ interface Load {
  */
 const SAMPLE_MS = 50
 
-function status(r: Result, code: number): number {
-  return Number(r.statusCodeStats?.[String(code)]?.count ?? 0)
+function status(r: Phase, code: number): number {
+  return r.statusCodes[String(code)] ?? 0
+}
+
+function non2xx(r: Phase): number {
+  return Object.entries(r.statusCodes).reduce((n, [code, count]) => (/^2/.test(code) ? n : n + count), 0)
+}
+
+function fromAutocannon(r: Result, dropped: number): Phase {
+  return {
+    requests: r.requests.total,
+    durationS: r.duration,
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    latencyMaxMs: r.latency.max,
+    statusCodes: Object.fromEntries(
+      Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, Number(s.count)]),
+    ),
+    dropped,
+    errors: r.errors + r.timeouts,
+  }
+}
+
+/** CPU, scheduling and idle counters at the start of a measured phase; `end` turns them into figures. */
+function measure(pid: number, loadCpuS: () => number) {
+  const server0 = cpuSeconds(pid)
+  const load0 = loadCpuS()
+  const sched0 = schedSeconds(pid)
+  const ticks0 = machineTicks()
+  const wall0 = performance.now()
+  return (requests: number) => {
+    const wallS = (performance.now() - wall0) / 1000
+    const ticks1 = machineTicks()
+    const sched1 = schedSeconds(pid)
+    const perRequest = (s: number) => Math.round((s * 1e6) / Math.max(1, requests))
+    const pct = (x: number) => Math.round((100 * x) / Math.max(0.001, wallS))
+    return {
+      serverCpuUs: perRequest(cpuSeconds(pid) - server0),
+      loadCpuUs: perRequest(loadCpuS() - load0),
+      httpThreadOnCpuPct: sched0 && sched1 ? pct(sched1.onCpuS - sched0.onCpuS) : null,
+      httpThreadWaitingPct: sched0 && sched1 ? pct(sched1.waitingS - sched0.waitingS) : null,
+      coresIdlePct: Math.round(
+        (100 * (ticks1.idle - ticks0.idle)) / Math.max(1, ticks1.total - ticks0.total),
+      ),
+    }
+  }
+}
+
+type Figures = ReturnType<ReturnType<typeof measure>>
+
+/** The wrk script of the pool, written once per bench run. */
+let wrkFiles: { dir: string; script: string } | null = null
+function wrkFilesFor(pool: readonly PooledRequest[]): { dir: string; script: string } {
+  if (!wrkFiles) {
+    const dir = mkdtempSync(join(tmpdir(), 'crumbless-bench-wrk-'))
+    const script = join(dir, 'pool.lua')
+    writeFileSync(script, wrkScript(pool))
+    wrkFiles = { dir, script }
+  }
+  return wrkFiles
+}
+
+/** {@link drive} with wrk: the same fixed counts, measured from the first request sent to the last answer. */
+async function driveWrk(
+  url: string,
+  pid: number,
+  pool: readonly PooledRequest[],
+  p: IngestParams,
+): Promise<Load> {
+  const { dir, script } = wrkFilesFor(pool)
+  const target = `${url}/api/event`
+  const warmup = await runWrk({
+    url: target,
+    script,
+    connections: p.connections,
+    total: p.warmupRequests,
+    dir,
+  })
+  const rate = warmup.requests / Math.max(0.001, warmup.durationS)
+  const total = Math.max(p.connections * 10, Math.round(rate * p.durationS))
+  let end: ((requests: number) => Figures) | null = null
+  let figures: Figures | null = null
+  const result = await runWrk({
+    url: target,
+    script,
+    connections: p.connections,
+    total,
+    dir,
+    onStart: (wrk) => {
+      end = measure(pid, () => (wrk.pid ? cpuSeconds(wrk.pid) : 0))
+    },
+    onDone: () => {
+      figures = end?.(total) ?? null
+    },
+  })
+  if (!figures) throw new Error('wrk: the measured phase was not timed')
+  return { result, warmup, ...(figures as Figures) }
 }
 
 /** Drives `url` (served by process `pid`) with the shared request pool: a warm-up, then the measured run. */
@@ -74,6 +176,7 @@ async function drive(
   pool: readonly PooledRequest[],
   p: IngestParams,
 ): Promise<Load> {
+  if (p.loadGenerator === 'wrk') return driveWrk(url, pid, pool, p)
   let next = 0
   let dropped = 0
   const requests: RequestSpec[] = [
@@ -101,27 +204,18 @@ async function drive(
   })
   const rate = warmup.requests.total / Math.max(0.001, warmup.duration)
   const amount = Math.max(p.connections * 10, Math.round(rate * p.durationS))
-  const server0 = cpuSeconds(pid)
+  const warmupDropped = dropped
+  dropped = 0
   const load0 = process.cpuUsage()
-  const sched0 = schedSeconds(pid)
-  const ticks0 = machineTicks()
-  const wall0 = performance.now()
+  const end = measure(pid, () => {
+    const load = process.cpuUsage(load0)
+    return (load.user + load.system) / 1e6
+  })
   const result = await autocannon({ url, connections: p.connections, amount, requests, sampleInt: SAMPLE_MS })
-  const wallS = (performance.now() - wall0) / 1000
-  const ticks1 = machineTicks()
-  const sched1 = schedSeconds(pid)
-  const load = process.cpuUsage(load0)
-  const perRequest = (us: number) => Math.round(us / Math.max(1, result.requests.total))
-  const pct = (x: number) => Math.round((100 * x) / Math.max(0.001, wallS))
   return {
-    result,
-    warmup,
-    dropped,
-    serverCpuUs: perRequest((cpuSeconds(pid) - server0) * 1e6),
-    loadCpuUs: perRequest(load.user + load.system),
-    httpThreadOnCpuPct: sched0 && sched1 ? pct(sched1.onCpuS - sched0.onCpuS) : null,
-    httpThreadWaitingPct: sched0 && sched1 ? pct(sched1.waitingS - sched0.waitingS) : null,
-    coresIdlePct: Math.round((100 * (ticks1.idle - ticks0.idle)) / Math.max(1, ticks1.total - ticks0.total)),
+    result: fromAutocannon(result, dropped),
+    warmup: fromAutocannon(warmup, warmupDropped),
+    ...end(result.requests.total),
   }
 }
 
@@ -129,22 +223,22 @@ function summary(name: string, l: Load) {
   const r = l.result
   return {
     name,
-    requestsPerSec: Math.round(r.requests.total / Math.max(0.001, r.duration)),
-    durationS: r.duration,
-    latencyP50Ms: r.latency.p50,
-    latencyP99Ms: r.latency.p99,
-    latencyMaxMs: r.latency.max,
-    total: r.requests.total,
+    requestsPerSec: Math.round(r.requests / Math.max(0.001, r.durationS)),
+    durationS: r.durationS,
+    latencyP50Ms: r.latencyP50Ms,
+    latencyP99Ms: r.latencyP99Ms,
+    latencyMaxMs: r.latencyMaxMs,
+    total: r.requests,
     status202: status(r, 202) + status(l.warmup, 202),
-    non2xx: r.non2xx + l.warmup.non2xx,
-    errors: r.errors + l.warmup.errors + r.timeouts + l.warmup.timeouts,
-    dropped: l.dropped,
+    non2xx: non2xx(r) + non2xx(l.warmup),
+    errors: r.errors + l.warmup.errors,
+    dropped: r.dropped + l.warmup.dropped,
     serverCpuUsPerRequest: l.serverCpuUs,
     loadGeneratorCpuUsPerRequest: l.loadCpuUs,
     httpThreadOnCpuPct: l.httpThreadOnCpuPct,
     httpThreadWaitingPct: l.httpThreadWaitingPct,
     coresIdlePct: l.coresIdlePct,
-    statusCodes: r.statusCodeStats,
+    statusCodes: r.statusCodes,
   }
 }
 
@@ -269,7 +363,7 @@ function threadLine(s: ThreadFigures): string {
 
 /**
  * Ingest bench: the real server (child process, embedded chDB, trusted loopback proxy) against a
- * bare Hono app, same autocannon load; then the stored events against the 202 answers.
+ * bare Hono app, same load (wrk or autocannon); then the stored events against the 202 answers.
  *
  * @example
  * const section = await benchIngest({ connections: 50, durationS: 25, warmupS: 5, ... })
@@ -350,7 +444,13 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
   return {
     ranAt: new Date().toISOString(),
     machine: m,
-    params: { ...p, loadGenerator: 'autocannon 9 (in the bench process)' },
+    params: {
+      ...p,
+      loadGenerator:
+        p.loadGenerator === 'wrk'
+          ? 'wrk 4.1 (one thread, child process)'
+          : 'autocannon 9 (in the bench process)',
+    },
     figures: {
       rounds: rounds.map((r) => ({ bare: strip(r.bare), crumbless: strip(r.crumbless), ratio: r.ratio })),
       diagnostics: diagnostics.map(strip),
@@ -400,8 +500,14 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
           `round ${i + 1}: crumbless peak RSS ${r.crumbless.peakRssMb} MB = anonymous ${r.crumbless.peakAnonMb} MB + ` +
           `file-backed ${r.crumbless.peakFileMb} MB (peaks; file-backed = pages of the mapped chDB engine library, shared and reclaimable).`,
       ),
-      'Both servers run as child processes; autocannon runs in the bench process on the same machine, so the ' +
-        'load generator shares the cores with the server under test. crumbless is started as `npm start` starts ' +
+      `Both servers run as child processes; ${p.loadGenerator === 'wrk' ? 'wrk runs as another child process' : 'autocannon runs in the bench process'} on the same machine, so the ` +
+        'load generator shares the cores with the server under test. ' +
+        (p.loadGenerator === 'wrk'
+          ? "wrk sends exactly the phase's count of pool requests, then answers each connection's later turns with " +
+            '`GET /__bench_tail` (404 on both servers, not counted, never stored) until the last counted request is answered; ' +
+            'req/s is counted requests over the time from the first sent to the last answered. '
+          : '') +
+        'crumbless is started as `npm start` starts ' +
         'it (scripts/crumbless.mjs: compiled JavaScript, no TypeScript loader).',
       'CPU µs/req: CPU time of the measured phase (user + system; for the server all its threads, chDB included) ' +
         'divided by its requests. The two cores give 2,000,000 µs per second to share between server and load generator.',

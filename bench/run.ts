@@ -5,11 +5,13 @@
  *
  * Flags: --connections N --duration S --warmup REQUESTS (ingest), --cpu-prof DIR (ingest: profile the server),
  * --diagnose (ingest: also the bare app with the ingest middleware), --rounds N (ingest),
+ * --load wrk|autocannon (ingest: the load generator; wrk when it is installed),
  * --events N --runs N --keep DIR --reuse DIR (query), --codecs (query: try alternative codecs).
  */
 import { parseArgs } from 'node:util'
 import { benchIngest } from './ingest.ts'
 import { saveSection } from './results.ts'
+import { wrkAvailable } from './wrk.ts'
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -25,6 +27,7 @@ const { positionals, values } = parseArgs({
     codecs: { type: 'boolean', default: false },
     diagnose: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
+    load: { type: 'string' },
   },
 })
 
@@ -32,6 +35,18 @@ const which = positionals[0] ?? 'all'
 const int = (name: string, raw: string | undefined): number => {
   if (!raw || !/^\d+$/.test(raw)) throw new Error(`--${name}: expected a whole number, got "${raw ?? ''}"`)
   return Number(raw)
+}
+
+/** wrk when it is installed (`apt-get install wrk`): it takes about half autocannon's CPU per request. */
+function loadGenerator(): 'wrk' | 'autocannon' {
+  const asked = values.load
+  if (asked === 'autocannon') return 'autocannon'
+  if (asked !== undefined && asked !== 'wrk')
+    throw new Error(`--load: expected wrk or autocannon, got "${asked}"`)
+  if (wrkAvailable()) return 'wrk'
+  if (asked === 'wrk') throw new Error('--load wrk: wrk is not installed (apt-get install wrk)')
+  console.log('  wrk is not installed (apt-get install wrk): the ingest bench uses autocannon')
+  return 'autocannon'
 }
 
 async function ingest(): Promise<void> {
@@ -45,6 +60,7 @@ async function ingest(): Promise<void> {
     cpuProfDir: values['cpu-prof'] ?? null,
     diagnose: values.diagnose ?? false,
     rounds: int('rounds', values.rounds),
+    loadGenerator: loadGenerator(),
   })
   saveSection('ingest', section)
 }
