@@ -404,6 +404,8 @@ export async function benchIngest(p: IngestParams): Promise<Section> {
       diagnostics.push(d)
     }
   }
+  if (wrkFiles) rmSync(wrkFiles.dir, { recursive: true, force: true })
+  wrkFiles = null
   const med = (f: (r: (typeof rounds)[number]) => number) => percentile(rounds.map(f), 50)
   const ratio = med((r) => r.ratio)
   const p99 = med((r) => r.crumbless.latencyP99Ms)
