@@ -72,9 +72,10 @@ interface Waiter {
 /**
  * Runs the ingest pipeline on one worker thread, so the HTTP thread only reads requests and
  * answers them. Requests that arrive in the same event-loop turn travel as one message (of at most
- * {@link BATCH_MAX}), and its outcomes come back as one. Sites and salt are sent when they change. If the worker dies, the
- * requests it held and every later one run on this thread through `inline`: nothing accepted is
- * lost, because rows reach the writer only on this thread, after an outcome.
+ * {@link BATCH_MAX}), and its outcomes come back as one. Sites and salt are sent when they change.
+ * If the worker dies, the requests it held and every later one run on this thread through
+ * `inline`: nothing accepted is lost, because rows reach the writer only on this thread, after an
+ * outcome.
  *
  * @example
  * const thread = new IngestThread(options, (request, state) => ingestRequest(...), log.warn)
