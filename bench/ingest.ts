@@ -18,7 +18,7 @@ import {
 } from './proc.ts'
 import { buildRequestPool, type PooledRequest } from './request-pool.ts'
 import { check, percentile, printTargets, type Section } from './results.ts'
-import { runWrk, type WrkPhase, wrkScript } from './wrk.ts'
+import { type LoadPhase, runWrk, wrkScript } from './wrk.ts'
 
 export interface IngestParams {
   connections: number
@@ -43,12 +43,9 @@ export interface IngestParams {
 
 export const DOMAIN = 'bench.example'
 
-/** One fixed-count phase of either load generator. */
-type Phase = WrkPhase
-
 interface Load {
-  result: Phase
-  warmup: Phase
+  result: LoadPhase
+  warmup: LoadPhase
   /** CPU per request of the measured phase, in µs: the server (all its threads) and the load generator. */
   serverCpuUs: number
   loadCpuUs: number
@@ -70,15 +67,15 @@ interface Load {
  */
 const SAMPLE_MS = 50
 
-function status(r: Phase, code: number): number {
+function status(r: LoadPhase, code: number): number {
   return r.statusCodes[String(code)] ?? 0
 }
 
-function non2xx(r: Phase): number {
+function non2xx(r: LoadPhase): number {
   return Object.entries(r.statusCodes).reduce((n, [code, count]) => (/^2/.test(code) ? n : n + count), 0)
 }
 
-function fromAutocannon(r: Result, dropped: number): Phase {
+function fromAutocannon(r: Result, dropped: number): LoadPhase {
   return {
     requests: r.requests.total,
     durationS: r.duration,

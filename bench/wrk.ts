@@ -3,8 +3,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PooledRequest } from './request-pool.ts'
 
-/** What one fixed-count wrk phase measured. */
-export interface WrkPhase {
+/** What one fixed-count load phase measured (wrk's; the ingest bench maps autocannon's results to it too). */
+export interface LoadPhase {
   /** Requests of the pool sent, each answered. */
   requests: number
   /** From the first pool request sent to the last one answered. */
@@ -108,7 +108,7 @@ function ms(text: string | undefined): number {
 
 export function parseWrkOutput(
   out: string,
-): Pick<WrkPhase, 'latencyP50Ms' | 'latencyP99Ms' | 'latencyMaxMs' | 'errors'> {
+): Pick<LoadPhase, 'latencyP50Ms' | 'latencyP99Ms' | 'latencyMaxMs' | 'errors'> {
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
   return {
     latencyP50Ms: ms(/^\s+50%\s+(\S+)/m.exec(out)?.[1]),
@@ -134,7 +134,7 @@ export interface WrkRun {
  * Sends `total` requests of the script's pool over `connections` connections with wrk (one
  * thread), waits for every answer, then stops wrk.
  */
-export async function runWrk(r: WrkRun): Promise<WrkPhase> {
+export async function runWrk(r: WrkRun): Promise<LoadPhase> {
   const marker = join(r.dir, `wrk-${process.pid}-${Date.now()}.json`)
   // A generous cap: the script ends the phase once every answer is in.
   const capS = Math.max(120, Math.ceil(r.total / 500))
