@@ -22,6 +22,7 @@ export class LineBuffer {
   private bytes: Uint8Array
   private used = 0
   private count = 0
+  private spare: Uint8Array | null = null
 
   constructor(private readonly minBytes = 64 * 1024) {
     this.bytes = new Uint8Array(minBytes)
@@ -40,13 +41,31 @@ export class LineBuffer {
     this.count += 1
   }
 
-  /** Everything pushed so far; the buffer starts over, sized for a batch like this one. */
+  /**
+   * Everything pushed so far; the buffer starts over, sized for a batch like this one with a quarter
+   * to spare (so a slightly larger next batch does not grow it by a copy), or in a recycled buffer
+   * that is large enough.
+   */
   take(): Lines {
     const taken = { body: this.bytes.subarray(0, this.used), rows: this.count }
-    this.bytes = new Uint8Array(Math.max(this.minBytes, this.used))
+    const want = Math.max(this.minBytes, Math.ceil(this.used * 1.25))
+    const spare = this.spare
+    this.spare = null
+    this.bytes = spare && spare.length >= want ? spare : new Uint8Array(want)
     this.used = 0
     this.count = 0
     return taken
+  }
+
+  /**
+   * Hands back the body of a batch whose insert has ended and that nothing reads any more; the
+   * next {@link take} starts over in it. Batches of a few tens of MB then reuse two buffers instead
+   * of leaving one behind per flush until the garbage collector frees it (resident memory).
+   */
+  recycle(body: Uint8Array): void {
+    if (body.byteOffset !== 0 || body.buffer instanceof SharedArrayBuffer) return
+    if (this.spare && this.spare.length >= body.buffer.byteLength) return
+    this.spare = new Uint8Array(body.buffer)
   }
 
   private grow(need: number): void {

@@ -139,6 +139,7 @@ export class BatchWriter implements EventSink {
     try {
       await this.insertEvents(events)
       this.metrics.insertedRows('events', events.rows)
+      this.lines.recycle(events.body)
     } catch (err) {
       ok = false
       this.retained = events

@@ -43,4 +43,28 @@ describe('LineBuffer', () => {
     expect(joinLines(kept, new LineBuffer().take())).toBe(kept)
     expect(splitLines(new LineBuffer().take())).toEqual([])
   })
+
+  it('fills a recycled body after the next take(), and never one that is still taken', () => {
+    const buf = new LineBuffer(64)
+    buf.push('["a",1]')
+    const first = buf.take()
+    buf.push('["b",2]')
+    buf.recycle(first.body)
+    // Lines pushed before the next take() stay where they are; the recycled buffer is filled after it.
+    const second = buf.take()
+    expect(second.body.buffer).not.toBe(first.body.buffer)
+    buf.push('["c",3]')
+    const third = buf.take()
+    expect(third.body.buffer).toBe(first.body.buffer)
+    expect(splitLines(second)).toEqual(['["b",2]'])
+    expect(splitLines(third)).toEqual(['["c",3]'])
+    // Too small for the next batch: a new buffer is made instead, and the lines are intact.
+    buf.recycle(new Uint8Array(2))
+    for (let i = 0; i < 20; i++) buf.push(`["long line ${i}",${i}]`)
+    buf.take()
+    for (let i = 0; i < 20; i++) buf.push(`["long line ${i}",${i}]`)
+    const big = buf.take()
+    expect(big.rows).toBe(20)
+    expect(splitLines(big)[19]).toBe('["long line 19",19]')
+  })
 })
