@@ -52,27 +52,24 @@ export function nodeIngestFastPath(
     const sites = s.sites.cached()
     const salt = s.salts.cachedToday()
     if (!sites || !salt) return false
-    let body = ''
-    req.setEncoding('utf8')
-    req.on('data', (chunk: string) => {
-      body += chunk
+    // Raw chunks, decoded once at the end: no StringDecoder per request (setEncoding makes one).
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => {
+      chunks.push(chunk)
     })
     // A request the client abandons never ends; Node emits no 'error' without a listener.
     req.on('end', () => {
+      const body = chunks.length === 1 ? (chunks[0] as Buffer).toString() : Buffer.concat(chunks).toString()
       const remote = req.socket.remoteAddress ?? ''
-      // Nothing may escape: a throw here or an unhandled rejection would end the process. (Without
-      // the worker, runNode runs the pipeline inline and can throw at once.)
-      let pending: Promise<SinkOutcome>
+      // Nothing may escape: a throw here would end the process. (Without the worker, the pipeline
+      // runs inline, and its error comes back through the callback.)
       try {
-        pending = thread.runNode(req.headers, body, remote, s.now(), { sites, salt })
+        thread.runNodeThen(req.headers, body, remote, s.now(), { sites, salt }, (err, outcome) => {
+          send(res, err || !outcome ? internalError(s) : answerOrError(s, outcome))
+        })
       } catch {
         send(res, internalError(s))
-        return
       }
-      pending.then(
-        (outcome) => send(res, answerOrError(s, outcome)),
-        () => send(res, internalError(s)),
-      )
     })
     return true
   }

@@ -142,6 +142,36 @@ describe('Node fast path for POST /api/event', () => {
     expect(clicks).toEqual([{ clicks: 2 }])
   })
 
+  it('reads a body that arrives in pieces, a UTF-8 character split between them, as one text', async () => {
+    const body = Buffer.from(JSON.stringify(pageview(SITE, '/fast-café-€')))
+    const cut = body.indexOf(Buffer.from('€')) + 1
+    const { port } = fastServer.address() as AddressInfo
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1')
+      let text = ''
+      socket.on('data', (d) => {
+        text += d.toString()
+        if (text.includes('\r\n\r\n')) socket.end()
+      })
+      socket.on('end', () => resolve(text))
+      socket.on('error', reject)
+      socket.write(
+        'POST /api/event HTTP/1.1\r\nHost: x\r\nUser-Agent: ' +
+          `${FIREFOX_UA}\r\nX-Forwarded-For: 8.8.4.4\r\nContent-Length: ${body.length}\r\n\r\n`,
+      )
+      socket.write(body.subarray(0, cut))
+      // A separate packet: the server reads the request body in two chunks.
+      setTimeout(() => socket.write(body.subarray(cut)), 50)
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 202 /)
+    await t.flush()
+    const rows = await t.ch.query<{ path: string }>(
+      `SELECT path FROM events WHERE site_id = {site:String} AND path LIKE '/fast-caf%'`,
+      { site: SITE },
+    )
+    expect(rows).toEqual([{ path: '/fast-café-€' }])
+  })
+
   it('passes on what it does not take: chunked or oversized bodies, other methods and paths', async () => {
     passedOn = []
     await fetch(`${fastUrl}/api/event`, {
