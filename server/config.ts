@@ -111,7 +111,7 @@ export function parseConfig(env: Env): Config {
     gpcPolicy: oneOf(env, 'GPC_POLICY', ['drop', 'keep'], 'drop'),
     dntPolicy: oneOf(env, 'DNT_POLICY', ['drop', 'keep'], 'keep'),
     flushIntervalMs: int(env, 'FLUSH_INTERVAL_MS', 5000, 10),
-    flushMaxRows: int(env, 'FLUSH_MAX_ROWS', 20_000, 1),
+    flushMaxRows: int(env, 'FLUSH_MAX_ROWS', 10_000, 1),
     bufferMaxRows: int(env, 'BUFFER_MAX_ROWS', 200_000, 1),
     ingestRateLimit: int(env, 'INGEST_RATE_LIMIT', 600),
     apiKeyRateLimit: int(env, 'API_KEY_RATE_LIMIT', 600),

@@ -11,7 +11,7 @@ describe('parseConfig', () => {
       gpcPolicy: 'drop',
       dntPolicy: 'keep',
       flushIntervalMs: 5000,
-      flushMaxRows: 20_000,
+      flushMaxRows: 10_000,
       ingestThread: 'auto',
       trustedProxies: [],
       publicUrl: 'http://localhost:8000',
