@@ -59,8 +59,8 @@ export class LineBuffer {
 
   /**
    * Hands back the body of a batch whose insert has ended and that nothing reads any more; the
-   * next {@link take} starts over in it. Batches of a few tens of MB then reuse two buffers instead
-   * of leaving one behind per flush until the garbage collector frees it (resident memory).
+   * next {@link take} starts over in it. Batches of several MB then alternate between two buffers
+   * instead of leaving one behind per flush, resident until a full garbage collection frees it.
    */
   recycle(body: Uint8Array): void {
     if (body.byteOffset !== 0 || body.buffer instanceof SharedArrayBuffer) return
