@@ -64,7 +64,7 @@ export function nodeIngestFastPath(
       // Nothing may escape: a throw here would end the process. (Without the worker, the pipeline
       // runs inline, and its error comes back through the callback.)
       try {
-        thread.runNodeThen(req.headers, body, remote, s.now(), { sites, salt }, (err, outcome) => {
+        thread.runNode(req.headers, body, remote, s.now(), { sites, salt }, (err, outcome) => {
           send(res, err || !outcome ? internalError(s) : answerOrError(s, outcome))
         })
       } catch {

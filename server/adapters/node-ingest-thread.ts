@@ -114,33 +114,20 @@ export class IngestThread {
 
   /** {@link IngestOffload}: the outcome of one request, computed on the worker thread. */
   readonly run: IngestOffload = (request, state) =>
-    this.runNode(request.headers, request.body, request.remote, request.now, state)
-
-  /**
-   * {@link run} for a request read by Node's HTTP server: the headers are Node's parsed ones, of
-   * which only the {@link INGEST_HEADERS} are copied.
-   */
-  runNode(
-    headers: NodeHeaders,
-    body: string,
-    remote: string,
-    now: number,
-    state: State,
-  ): Promise<SinkOutcome> {
-    return new Promise((resolve, reject) => {
-      this.runNodeThen(headers, body, remote, now, state, (err, outcome) => {
+    new Promise((resolve, reject) => {
+      this.runNode(request.headers, request.body, request.remote, request.now, state, (err, outcome) => {
         if (outcome) resolve(outcome)
         else reject(err ?? new Error('the ingest pipeline failed on a request'))
       })
     })
-  }
 
   /**
-   * {@link runNode} with a callback instead of a promise, for the Node fast path: no promise and no
-   * microtask per request on the HTTP thread. `done` is called once: later, or at once when the
-   * pipeline runs inline.
+   * {@link run} for a request read by Node's HTTP server: the headers are Node's parsed ones, of
+   * which only the {@link INGEST_HEADERS} are copied. The outcome comes through a callback rather
+   * than a promise (no promise and no microtask per request on the HTTP thread); `done` is called
+   * once: later, or at once when the pipeline runs inline.
    */
-  runNodeThen(
+  runNode(
     headers: NodeHeaders,
     body: string,
     remote: string,
