@@ -36,6 +36,8 @@ export interface Config {
    * HTTP thread only parses requests and answers them.
    */
   ingestThread: 'auto' | 'on' | 'off'
+  /** Node with the ingest thread: `POST /api/event` read and answered on the sockets (`INGEST_SOCKET`). */
+  ingestSocket: boolean
 }
 
 export class ConfigError extends Error {
@@ -120,5 +122,6 @@ export function parseConfig(env: Env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     sessionise: oneOf(env, 'SESSIONISE', ['on', 'off'], 'on') === 'on',
     ingestThread: oneOf(env, 'INGEST_THREAD', ['auto', 'on', 'off'], 'auto'),
+    ingestSocket: oneOf(env, 'INGEST_SOCKET', ['on', 'off'], 'on') === 'on',
   }
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { SinkOutcome } from '../collect/ingest.ts'
 import { INTERNAL_ERROR, type IngestAnswer, ingestAnswer, MAX_BODY_BYTES } from '../routes/ingest.ts'
 import type { Services } from '../services.ts'
+import type { TakeIngest } from './node-ingest-socket.ts'
 import type { IngestThread } from './node-ingest-thread.ts'
 
 /** Node's own request listener: what @hono/node-server would call for every request. */
@@ -71,6 +72,26 @@ export function nodeIngestFastPath(
         send(res, internalError(s))
       }
     })
+    return true
+  }
+}
+
+/**
+ * The {@link TakeIngest} of the socket ingest path (`node-ingest-socket.ts`): the same pipeline,
+ * outcome and answer as {@link nodeIngestFastPath}, for a request read straight off a socket.
+ */
+export function socketIngestTaker(s: Services, thread: IngestThread): TakeIngest {
+  return (headers, body, remote, answer) => {
+    const sites = s.sites.cached()
+    const salt = s.salts.cachedToday()
+    if (!sites || !salt) return false
+    try {
+      thread.runNode(headers, body, remote, s.now(), { sites, salt }, (err, outcome) => {
+        answer(err || !outcome ? internalError(s) : answerOrError(s, outcome))
+      })
+    } catch {
+      answer(internalError(s))
+    }
     return true
   }
 }

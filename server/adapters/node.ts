@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { availableParallelism } from 'node:os'
@@ -10,17 +16,19 @@ import type { Context } from 'hono'
 import { createApp } from '../app.ts'
 import { ensureSetupToken } from '../auth/setup.ts'
 import { createCountryLookup } from '../collect/geo.ts'
-import { ingestPicked } from '../collect/ingest.ts'
+import { INGEST_HEADERS, ingestPicked } from '../collect/ingest.ts'
 import type { HeaderGetter } from '../collect/types.ts'
 import { type Config, parseConfig } from '../config.ts'
+import { MAX_BODY_BYTES } from '../routes/ingest.ts'
 import { createServices, type Logger, type Services } from '../services.ts'
 import type { Ch } from '../store/client.ts'
 import { BatchWriter, writerOptions } from '../store/writer.ts'
 import { upkeep } from '../upkeep.ts'
 import { loadNodeAssets } from './node-assets.ts'
 import { applyMigrations, openEngine } from './node-engine.ts'
-import { type NodeListener, nodeIngestFastPath } from './node-ingest-fast.ts'
+import { type NodeListener, nodeIngestFastPath, socketIngestTaker } from './node-ingest-fast.ts'
 import { nodeHeader } from './node-ingest-messages.ts'
+import { attachSocketIngest, type SocketIngest } from './node-ingest-socket.ts'
 import { IngestThread } from './node-ingest-thread.ts'
 import { wasmKeyedHash } from './wasm-keyed-hash.ts'
 
@@ -30,11 +38,19 @@ export interface NodeServer {
   config: Config
   services: Services
   ch: Ch
+  /** `POST /api/event` on the sockets (`INGEST_SOCKET`, with the ingest thread), or `null`. */
+  socketIngest: SocketIngest | null
   /** Stops accepting, flushes the buffer, closes the engine. */
   close(): Promise<void>
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const
+/** Node's own `keepAliveTimeout`: the socket ingest path closes idle connections after as long. */
+const KEEP_ALIVE_MS = 5_000
+/** A request the socket ingest path has not read whole after this long goes to Node's parser. */
+const PARTIAL_REQUEST_MS = 10_000
+/** Heads the socket ingest path reads; larger ones (Node allows 16 KiB) go to Node's parser. */
+const MAX_HEAD_BYTES = 8 * 1024
 
 export function consoleLogger(level: Config['logLevel']): Logger {
   const min = LEVELS.indexOf(level)
@@ -102,9 +118,15 @@ function startIngestThread(
  * Node's `createServer` with `fast` in front of the Hono listener: @hono/node-server always calls
  * it with options and its listener.
  */
-function withFastPath(fast: (req: IncomingMessage, res: ServerResponse) => boolean): typeof createServer {
-  const create = (options: ServerOptions, hono: NodeListener) =>
-    createServer(options, (req, res) => fast(req, res) || hono(req, res))
+function withFastPath(
+  fast: (req: IncomingMessage, res: ServerResponse) => boolean,
+  created: (server: Server) => void,
+): typeof createServer {
+  const create = (options: ServerOptions, hono: NodeListener) => {
+    const server = createServer(options, (req, res) => fast(req, res) || hono(req, res))
+    created(server)
+    return server
+  }
   return create as typeof createServer
 }
 
@@ -150,13 +172,25 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
   if (thread) services.ingestOffload = thread.run
   const app = createApp(services)
   const fast = thread ? nodeIngestFastPath(services, thread) : null
+  let sockets: SocketIngest | null = null
+  const onSockets = (server: Server) => {
+    if (!thread || !config.ingestSocket) return
+    sockets = attachSocketIngest(server, {
+      take: socketIngestTaker(services, thread),
+      wanted: new Set(INGEST_HEADERS),
+      keepAliveMs: KEEP_ALIVE_MS,
+      partialMs: PARTIAL_REQUEST_MS,
+      maxHead: MAX_HEAD_BYTES,
+      maxBody: MAX_BODY_BYTES,
+    })
+  }
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve(
       {
         fetch: app.fetch,
         port: config.port,
         hostname: config.host,
-        ...(fast ? { createServer: withFastPath(fast) } : {}),
+        ...(fast ? { createServer: withFastPath(fast, onSockets) } : {}),
       },
       () => resolve(s),
     )
@@ -176,6 +210,7 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
   const close = () => {
     closing ??= (async () => {
       clearInterval(saltTimer)
+      sockets?.close()
       await new Promise<void>((r) => server.close(() => r()))
       await thread?.close()
       await services.sink.close()
@@ -183,5 +218,5 @@ export async function startNodeServer(opts: StartOptions): Promise<NodeServer> {
     })()
     return closing
   }
-  return { url, port, config, services, ch, close }
+  return { url, port, config, services, ch, socketIngest: sockets, close }
 }

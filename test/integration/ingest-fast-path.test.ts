@@ -13,10 +13,11 @@ import { FIREFOX_UA, IPHONE_UA, pageview } from '../support/ingest.ts'
 import { startTestServer, type TestServer } from '../support/server.ts'
 
 /**
- * The Node fast path for `POST /api/event` against the Hono route, on one real server: the same
- * request, once with a Content-Length (taken by the fast path of a second listener built here) and
- * once chunked (which the fast path leaves to the Hono route of the crumbless server), must get the
- * same answer and store the same rows.
+ * The Node fast paths for `POST /api/event` against the Hono route, on one real server: the same
+ * request, once with a Content-Length to a second listener built here (taken by the fast path on
+ * Node's request objects), once chunked to the crumbless server (which both fast paths leave to the
+ * Hono route), and once with a Content-Length to the crumbless server (read on its sockets,
+ * `node-ingest-socket.ts`), must get the same answer and store the same rows.
  */
 const require = createRequire(import.meta.url)
 const MMDB = readFileSync(
@@ -119,12 +120,18 @@ describe('Node fast path for POST /api/event', () => {
         body: chunked(body),
         duplex: 'half',
       } as RequestInit)
-      expect(await answerOf(fast)).toEqual(await answerOf(hono))
+      // With a Content-Length, the crumbless server reads the request on the socket itself.
+      const taken = t.server.socketIngest?.taken() ?? 0
+      const socket = await fetch(`${t.url}/api/event`, { method: 'POST', headers: base, body })
+      expect(t.server.socketIngest?.taken()).toBe(taken + 1)
+      const expected = await answerOf(hono)
+      expect(await answerOf(fast)).toEqual(expected)
+      expect(await answerOf(socket)).toEqual(expected)
       expect(passedOn).toEqual([])
     },
   )
 
-  it('stores what it accepts like the route: one row per path from each way in, clicks summed', async () => {
+  it('stores what it accepts like the route: one row per path from each way in (three), clicks summed', async () => {
     await t.flush()
     const rows = await t.ch.query<{ path: string; n: number }>(
       `SELECT path, toUInt32(count()) n FROM events WHERE site_id = {site:String} AND path LIKE '/fast-%'
@@ -132,14 +139,14 @@ describe('Node fast path for POST /api/event', () => {
       { site: SITE },
     )
     expect(rows).toEqual([
-      { path: '/fast-a', n: 2 },
-      { path: '/fast-b', n: 2 },
+      { path: '/fast-a', n: 3 },
+      { path: '/fast-b', n: 3 },
     ])
     const clicks = await t.ch.query<{ clicks: number }>(
       `SELECT toUInt32(sum(clicks)) clicks FROM clicks WHERE site_id = {site:String} AND path = '/fast-b'`,
       { site: SITE },
     )
-    expect(clicks).toEqual([{ clicks: 2 }])
+    expect(clicks).toEqual([{ clicks: 3 }])
   })
 
   it('reads a body that arrives in pieces, a UTF-8 character split between them, as one text', async () => {

@@ -13,6 +13,7 @@ describe('parseConfig', () => {
       flushIntervalMs: 5000,
       flushMaxRows: 10_000,
       ingestThread: 'auto',
+      ingestSocket: true,
       trustedProxies: [],
       publicUrl: 'http://localhost:8000',
     })
@@ -28,6 +29,7 @@ describe('parseConfig', () => {
       DNT_POLICY: 'drop',
       BUFFER_MAX_ROWS: '10',
       INGEST_RATE_LIMIT: '0',
+      INGEST_SOCKET: 'off',
     })
     expect(c).toMatchObject({
       port: 9000,
@@ -38,6 +40,7 @@ describe('parseConfig', () => {
       dntPolicy: 'drop',
       bufferMaxRows: 10,
       ingestRateLimit: 0,
+      ingestSocket: false,
     })
   })
 
@@ -49,6 +52,7 @@ describe('parseConfig', () => {
     [{ FLUSH_MAX_ROWS: '0' }, 'FLUSH_MAX_ROWS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ INGEST_THREAD: 'sometimes' }, 'INGEST_THREAD'],
+    [{ INGEST_SOCKET: 'yes' }, 'INGEST_SOCKET'],
     [{ CLICKHOUSE_CLUSTER: 'prod' }, 'CLICKHOUSE_CLUSTER'],
   ]
   for (const [env, variable] of bad) {
