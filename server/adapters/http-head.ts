@@ -48,7 +48,9 @@ export interface HeadLimits {
 }
 
 /** Headers that change how a request is framed or answered: a request with one goes to Node. */
-const REFUSED = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 'trailer'])
+const REFUSED = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 'trailer', 'proxy-connection'])
+/** Header lines a head may have; Node keeps at most 2,000 (`maxHeadersCount`), browsers send ~20. */
+const MAX_LINES = 100
 
 /**
  * Reads the head of the request starting at `start`: the head, {@link MORE} or {@link NOT_MINE}.
@@ -73,8 +75,10 @@ export function readIngestHead(
   const headers: Record<string, string> = {}
   let contentLength = -1
   let host = false
+  let lines = 0
   let pos = start + REQUEST_LINE.length
   for (;;) {
+    if (++lines > MAX_LINES + 1) return NOT_MINE
     if (pos >= end) return more
     if (buf[pos] === CR) {
       if (pos + 1 >= end) return more
@@ -100,7 +104,8 @@ export function readIngestHead(
     pos += 2
     if (name === 'content-length') {
       if (contentLength >= 0) return NOT_MINE
-      contentLength = digits(buf, valueAt, valueEnd)
+      // llhttp allows spaces after the digits but no tab: the raw value up to the CR is checked.
+      contentLength = digits(buf, valueAt, trimSpaces(buf, valueAt, pos - 2))
       if (contentLength < 0 || contentLength > limits.maxBody) return NOT_MINE
     } else if (name === 'host') {
       if (host) return NOT_MINE
@@ -116,6 +121,13 @@ export function readIngestHead(
       headers[name] = buf.toString('latin1', valueAt, valueEnd)
     }
   }
+}
+
+/** `to` moved back over trailing spaces (not tabs). */
+function trimSpaces(buf: Buffer, from: number, to: number): number {
+  let end = to
+  while (end > from && buf[end - 1] === SP) end--
+  return end
 }
 
 /** The decimal number in `buf[from, to)`: 1 to 9 digits and nothing else, or -1. */

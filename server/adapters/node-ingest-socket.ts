@@ -1,7 +1,7 @@
 import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { IngestAnswer } from '../routes/ingest.ts'
-import { type HeadLimits, MORE, readIngestHead } from './http-head.ts'
+import { type HeadLimits, type IngestHead, MORE, readIngestHead } from './http-head.ts'
 
 /** Runs one request read off a socket; `false` when it cannot now (Node's HTTP server then gets it). */
 export type TakeIngest = (
@@ -41,14 +41,24 @@ const REASONS: Record<IngestAnswer['status'], string> = {
 /** Pipelined bytes held beyond this stop the socket's reads until they are used. */
 const PENDING_MAX = 64 * 1024
 const SWEEP_MS = 1_000
+const HEAD_END = Buffer.from('\r\n\r\n')
 
-/** The bytes of an answer: status line, its headers, then what Node would add (Date, keep-alive). */
-export function answerText(answer: IngestAnswer, date: string, close: boolean): string {
+/** The `Connection` lines of an answer on a connection kept alive for `keepAliveMs`, as Node writes them. */
+export function keepAliveLines(keepAliveMs: number): string {
+  return `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveMs / 1000)}\r\n`
+}
+
+export const CLOSE_LINES = 'Connection: close\r\n'
+
+/**
+ * The bytes of an answer: status line, its headers, then what Node would add (`Date`, the
+ * `Connection` lines, `Content-Length`).
+ */
+export function answerText(answer: IngestAnswer, date: string, connection: string): string {
   let text = `HTTP/1.1 ${answer.status} ${REASONS[answer.status]}\r\n`
   for (const name in answer.headers) text += `${name}: ${answer.headers[name]}\r\n`
   const body = answer.body ?? ''
-  text += `Date: ${date}\r\n`
-  text += close ? 'Connection: close\r\n' : 'Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n'
+  text += `Date: ${date}\r\n${connection}`
   return `${text}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
 }
 
@@ -72,7 +82,13 @@ export function attachSocketIngest(server: Server, opts: SocketIngestOptions): S
   const nodeListeners = server.listeners('connection') as Array<(socket: Socket) => void>
   server.removeAllListeners('connection')
   const held = new Set<Connection>()
-  const clock: Clock = { now: Date.now(), date: new Date().toUTCString(), closing: false, taken: 0 }
+  const clock: Clock = {
+    now: Date.now(),
+    date: new Date().toUTCString(),
+    closing: false,
+    taken: 0,
+    keepAlive: keepAliveLines(opts.keepAliveMs),
+  }
   const sweep = setInterval(() => {
     clock.now = Date.now()
     clock.date = new Date(clock.now).toUTCString()
@@ -80,7 +96,7 @@ export function attachSocketIngest(server: Server, opts: SocketIngestOptions): S
   }, SWEEP_MS)
   sweep.unref()
   server.on('close', () => clearInterval(sweep))
-  const handOver = (socket: Socket, pending: Buffer | null) => {
+  const handOver = (socket: Socket, pending: Buffer | null): void => {
     // Paused, so the bytes put back are read by Node's parser first, then the socket's own.
     socket.pause()
     if (pending) socket.unshift(pending)
@@ -110,15 +126,29 @@ interface Clock {
   date: string
   closing: boolean
   taken: number
+  /** The `Connection` lines of an answer that keeps its connection. */
+  keepAlive: string
 }
 
 class Connection {
-  private pending: Buffer | null = null
-  /** When the first byte of the request being read arrived; 0 between requests. */
+  /** Bytes read and not yet used: the request being read, and any sent after it. */
+  private parts: Buffer[] = []
+  private size = 0
+  /** Bytes to wait for before reading again: past the last search for a head's end, or a body's end. */
+  private need = 0
+  /** The head of the request being read, once complete (its body is not). */
+  private head: IngestHead | null = null
+  /** When the first byte of the request being read arrived (coarse clock); 0 between requests. */
   private since = 0
-  private lastActive: number
+  /** When the last answer was written (`Date.now()`: the idle timeout is measured from it). */
+  private lastActive = Date.now()
+  /** Numbers requests: an answer for any but the current one is ignored. */
+  private ticket = 0
+  /** Whether any request has been answered here. */
+  private served = false
   private busy = false
   private running = false
+  private draining = false
   private gone = false
   private readonly remote: string
 
@@ -130,7 +160,6 @@ class Connection {
     private readonly handOver: (socket: Socket, pending: Buffer | null) => void,
   ) {
     this.remote = socket.remoteAddress ?? ''
-    this.lastActive = clock.now
     socket.on('data', this.onData)
     socket.on('end', this.onEnd)
     socket.on('error', this.onGone)
@@ -138,65 +167,123 @@ class Connection {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : chunk
-    if (this.since === 0) this.since = this.clock.now
-    if (this.pending.length > PENDING_MAX) this.socket.pause()
-    if (!this.busy) this.run()
+    if (this.size === 0) this.since = this.clock.now
+    this.parts.push(chunk)
+    this.size += chunk.length
+    if (this.size > PENDING_MAX) this.socket.pause()
+    if (this.size >= this.need) this.run()
   }
 
-  private readonly onEnd = (): void => {
-    // The client sent all it will: answer what is complete, then close (the server is half-open).
-    if (!this.busy) this.finish()
-  }
+  /** The client sent all it will: answer what is complete, then close (the server is half-open). */
+  private readonly onEnd = (): void => this.run()
 
   private readonly onGone = (): void => {
     this.gone = true
     this.held.delete(this)
   }
 
-  private readonly answer = (answer: IngestAnswer): void => {
-    if (!this.busy) return
+  private readonly onDrain = (): void => {
+    this.draining = false
+    this.run()
+  }
+
+  private answer(answer: IngestAnswer, ticket: number): void {
+    if (ticket !== this.ticket || !this.busy) return
     this.busy = false
-    this.lastActive = this.clock.now
+    this.served = true
+    this.lastActive = Date.now()
     if (this.gone) return
-    const close = this.clock.closing || this.socket.readableEnded
     const socket = this.socket
-    socket.write(answerText(answer, this.clock.date, close))
-    if (close) {
+    const last = this.clock.closing || (socket.readableEnded && !this.complete())
+    socket.write(answerText(answer, this.clock.date, last ? CLOSE_LINES : this.clock.keepAlive))
+    if (last) {
       this.finish()
       return
     }
-    if (socket.writableNeedDrain) {
-      // A client that pipelines without reading its answers: read on once it has taken them.
-      socket.pause()
-      socket.once('drain', () => {
-        if (!this.gone && !this.running && !this.busy) this.run()
-      })
-      return
+    if (socket.writableNeedDrain && !this.draining) {
+      // A client that sends on without reading its answers: read on once it has taken them.
+      this.draining = true
+      socket.once('drain', this.onDrain)
     }
-    if (!this.running) this.run()
+    this.run()
+  }
+
+  /** The bytes held, as one buffer. */
+  private joined(): Buffer {
+    if (this.parts.length > 1) this.parts = [Buffer.concat(this.parts, this.size)]
+    return this.parts[0] ?? Buffer.alloc(0)
+  }
+
+  /** The request being read, when its head and body are all here; `null` when not (yet), or not ours. */
+  private readRequest(): { head: IngestHead; buf: Buffer; end: number } | null | 'release' {
+    const buf = this.joined()
+    let head = this.head
+    if (!head) {
+      // Look for the head's end first, in the new bytes only: a slow sender costs little per chunk.
+      const from = Math.max(0, this.need - HEAD_END.length)
+      if (buf.indexOf(HEAD_END, from) < 0) {
+        if (buf.length >= this.opts.maxHead) return 'release'
+        this.need = buf.length + 1
+        return null
+      }
+      const read = readIngestHead(buf, 0, this.opts.wanted, this.opts)
+      if (read === null || read === MORE) return 'release'
+      head = read
+    }
+    const end = head.bodyAt + head.contentLength
+    if (buf.length < end) {
+      this.head = head
+      this.need = end
+      return null
+    }
+    return { head, buf, end }
+  }
+
+  /** Whether a whole request of ours is held (after the client has ended: is there more to answer?). */
+  private complete(): boolean {
+    if (this.size === 0) return false
+    const need = this.need
+    const head = this.head
+    const request = this.readRequest()
+    this.need = need
+    this.head = head
+    return request !== null && request !== 'release'
   }
 
   private run(): void {
+    if (this.running) return
     this.running = true
     try {
-      while (this.pending && !this.busy && !this.gone) {
-        const head = readIngestHead(this.pending, 0, this.opts.wanted, this.opts)
-        if (head === MORE) break
-        if (head === null) {
+      while (!this.busy && !this.draining && !this.gone && this.size > 0 && this.size >= this.need) {
+        const request = this.readRequest()
+        if (request === null) break
+        if (request === 'release') {
           this.release()
           return
         }
-        const end = head.bodyAt + head.contentLength
-        if (this.pending.length < end) break
-        const current = this.pending
-        const body = current.toString('utf8', head.bodyAt, end)
-        this.pending = current.length > end ? current.subarray(end) : null
-        this.since = this.pending ? this.clock.now : 0
+        const { head, buf, end } = request
+        const body = buf.toString('utf8', head.bodyAt, end)
+        const rest = buf.subarray(end)
+        this.parts = rest.length > 0 ? [rest] : []
+        this.size = rest.length
+        this.need = 0
+        this.head = null
+        this.since = rest.length > 0 ? this.clock.now : 0
         this.busy = true
-        if (!this.opts.take(head.headers, body, this.remote, this.answer)) {
+        const ticket = ++this.ticket
+        let taken: boolean
+        try {
+          taken = this.opts.take(head.headers, body, this.remote, (a) => this.answer(a, ticket))
+        } catch {
+          // take must not throw; if it does, this connection's state is unknown: drop it.
+          this.socket.destroy()
+          this.onGone()
+          return
+        }
+        if (!taken) {
           this.busy = false
-          this.pending = current
+          this.parts = [buf]
+          this.size = buf.length
           this.release()
           return
         }
@@ -205,45 +292,65 @@ class Connection {
     } finally {
       this.running = false
     }
-    const socket = this.socket
-    if (this.gone) return
-    if (socket.readableEnded) {
-      if (!this.busy) this.finish()
-      return
-    }
-    const small = !this.pending || this.pending.length <= PENDING_MAX
-    if (small && socket.isPaused() && !socket.writableNeedDrain) socket.resume()
+    this.settle()
   }
 
-  /** Ends the connection once nothing is owed on it. */
+  /** After a run: close a connection whose client has ended and is owed nothing, else read on. */
+  private settle(): void {
+    const socket = this.socket
+    if (this.gone || this.busy) return
+    if (socket.readableEnded) {
+      // Whatever is left is incomplete, or not ours (and can no longer be put back for Node).
+      this.finish()
+      return
+    }
+    if (this.size <= PENDING_MAX && !this.draining && socket.isPaused()) socket.resume()
+  }
+
+  /** Ends the connection: our side now, the socket once the last answer is out (or after a timeout). */
   private finish(): void {
     if (this.gone) return
     this.gone = true
     this.held.delete(this)
-    this.socket.end()
+    const socket = this.socket
+    socket.off('data', this.onData)
+    socket.setTimeout(this.opts.keepAliveMs, () => socket.destroy())
+    socket.end(() => socket.destroy())
   }
 
   closeWhenIdle(): void {
-    if (!this.busy && !this.pending) this.finish()
+    if (!this.busy && this.size === 0) this.finish()
   }
 
   sweep(): void {
     if (this.gone || this.busy) return
-    const now = this.clock.now
-    if (this.pending && this.since > 0 && now - this.since >= this.opts.partialMs) this.release()
-    else if (!this.pending && now - this.lastActive >= this.opts.keepAliveMs) this.finish()
+    if (this.size > 0) {
+      if (this.since > 0 && this.clock.now - this.since >= this.opts.partialMs) this.release()
+    } else if (!this.served) {
+      // Node holds a connection that has sent nothing yet (a browser's preconnect): so it does here.
+      if (this.clock.now - this.lastActive >= this.opts.partialMs) this.release()
+    } else if (this.clock.now - this.lastActive >= this.opts.keepAliveMs) {
+      this.finish()
+    }
   }
 
   /** Hands the connection, from the request being read on, to Node's HTTP server. */
   private release(): void {
+    const socket = this.socket
+    if (socket.readableEnded) {
+      // Too late to put bytes back: the stream has ended.
+      this.finish()
+      return
+    }
     this.gone = true
     this.held.delete(this)
-    const socket = this.socket
     socket.off('data', this.onData)
     socket.off('end', this.onEnd)
     socket.off('error', this.onGone)
     socket.off('close', this.onGone)
-    this.handOver(socket, this.pending)
-    this.pending = null
+    socket.off('drain', this.onDrain)
+    this.handOver(socket, this.size > 0 ? this.joined() : null)
+    this.parts = []
+    this.size = 0
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import {
   createServer,
   type IncomingMessage,
+  maxHeaderSize,
   type Server,
   type ServerOptions,
   type ServerResponse,
@@ -49,8 +50,8 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const
 const KEEP_ALIVE_MS = 5_000
 /** A request the socket ingest path has not read whole after this long goes to Node's parser. */
 const PARTIAL_REQUEST_MS = 10_000
-/** Heads the socket ingest path reads; larger ones (Node allows 16 KiB) go to Node's parser. */
-const MAX_HEAD_BYTES = 8 * 1024
+/** Heads the socket ingest path reads; larger ones go to Node's parser (16 KiB unless set lower). */
+const MAX_HEAD_BYTES = Math.min(8 * 1024, maxHeaderSize)
 
 export function consoleLogger(level: Config['logLevel']): Logger {
   const min = LEVELS.indexOf(level)

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   answerText,
   attachSocketIngest,
+  CLOSE_LINES,
+  keepAliveLines,
   type SocketIngest,
   type TakeIngest,
 } from '../../server/adapters/node-ingest-socket.ts'
@@ -23,12 +25,16 @@ let port = 0
 let taken: Array<{ headers: Readonly<Record<string, string>>; body: string; remote: string }> = []
 let seenByNode: string[] = []
 /** `later`: answers after a few ms (as the worker thread does); `now`: inside take; `decline`. */
-let mode: 'later' | 'now' | 'decline' = 'later'
+let mode: 'later' | 'now' | 'big' | 'decline' | 'throw' = 'later'
+/** The answer of `big`: given at once, 10 KB each. */
+const BIG: IngestAnswer = { status: 400, headers: {}, body: 'x'.repeat(10_000) }
 
 const take: TakeIngest = (headers, body, remote, answer) => {
   if (mode === 'decline') return false
+  if (mode === 'throw') throw new Error('take broke')
   taken.push({ headers, body, remote })
   if (mode === 'now') answer(ACCEPTED)
+  else if (mode === 'big') answer(BIG)
   else setTimeout(() => answer(ACCEPTED), 5 + (body.length % 3) * 5)
   return true
 }
@@ -80,9 +86,9 @@ interface Client {
   ended: Promise<void>
 }
 
-function client(): Promise<Client> {
+function client(allowHalfOpen = false): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen })
     let text = ''
     const waiters: Array<() => void> = []
     socket.on('data', (d) => {
@@ -109,13 +115,13 @@ describe('answerText', () => {
     const text = answerText(
       { status: 400, headers: { 'content-type': 'application/json' }, body: '{"error":"é"}' },
       'Mon, 30 Nov 2026 05:00:00 GMT',
-      false,
+      keepAliveLines(5_000),
     )
     expect(text).toBe(
       'HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nDate: Mon, 30 Nov 2026 05:00:00 GMT\r\n' +
         'Connection: keep-alive\r\nKeep-Alive: timeout=5\r\nContent-Length: 14\r\n\r\n{"error":"é"}',
     )
-    expect(answerText(ACCEPTED, 'd', true)).toContain('Connection: close\r\nContent-Length: 0\r\n\r\n')
+    expect(answerText(ACCEPTED, 'd', CLOSE_LINES)).toContain('Connection: close\r\nContent-Length: 0\r\n\r\n')
   })
 })
 
@@ -215,13 +221,92 @@ describe('socket ingest', () => {
     expect(taken.map((t) => t.body)).toEqual(['{"last":1}'])
   })
 
-  it('closes a kept-alive connection left idle, as Node does after its keep-alive timeout', async () => {
+  it('closes a kept-alive connection left idle, no earlier than its Keep-Alive says', async () => {
     const c = await client()
     c.socket.write(post('{}'))
     await c.answers(1)
+    const answered = Date.now()
+    expect(c.text()).toContain('Keep-Alive: timeout=0\r\n')
     expect(sockets.size()).toBeGreaterThan(0)
     await c.ended
+    expect(Date.now() - answered).toBeGreaterThanOrEqual(300)
     expect(sockets.size()).toBe(0)
+  })
+
+  it('destroys a connection it ends even when the client never closes its side', async () => {
+    const c = await client(true)
+    c.socket.write(post('{}'))
+    await c.answers(1)
+    await new Promise<void>((r) => c.socket.once('end', () => r()))
+    // The client still holds its half open; the server's socket must be gone all the same.
+    let open = 1
+    for (let i = 0; i < 50 && open > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      open = await new Promise<number>((r) => server.getConnections((_, n) => r(n)))
+    }
+    expect(open).toBe(0)
+    c.socket.destroy()
+  })
+
+  it('answers every pipelined request a client half-closes after, the last with Connection: close', async () => {
+    const c = await client()
+    c.socket.end(post('{"p":1}') + post('{"p":2}') + post('{"p":3}'))
+    await c.ended
+    expect(c.text().match(/^HTTP\/1\.1 202 /gm)).toHaveLength(3)
+    expect(c.text().match(/Connection: close\r\n/g)).toHaveLength(1)
+    expect(c.text().lastIndexOf('Connection: close')).toBeGreaterThan(c.text().lastIndexOf('HTTP/1.1 202'))
+    expect(taken.map((t) => t.body)).toEqual(['{"p":1}', '{"p":2}', '{"p":3}'])
+  })
+
+  it('stops reading from a client that does not read its answers, and goes on once it does', async () => {
+    mode = 'big'
+    const warnings: string[] = []
+    const onWarning = (w: Error) => warnings.push(w.name)
+    process.on('warning', onWarning)
+    const total = 5_000
+    const answerBytes = Buffer.byteLength(answerText(BIG, new Date().toUTCString(), keepAliveLines(300)))
+    const socket = connect(port, '127.0.0.1')
+    socket.pause()
+    socket.write(Array.from({ length: total }, (_, i) => post(`{"i":${i}}`)).join(''))
+    // 5,000 answers of 10 KB: far more than the kernel's socket buffers hold.
+    await new Promise((r) => setTimeout(r, 500))
+    expect(taken.length).toBeLessThan(total)
+    let received = 0
+    const all = new Promise<void>((resolve) =>
+      socket.on('data', (d: Buffer) => {
+        received += d.length
+        if (received >= total * answerBytes) resolve()
+      }),
+    )
+    socket.resume()
+    await all
+    expect(received).toBe(total * answerBytes)
+    expect(taken.map((t) => t.body).slice(-1)).toEqual([`{"i":${total - 1}}`])
+    process.off('warning', onWarning)
+    expect(warnings).toEqual([])
+    socket.destroy()
+  })
+
+  it('drops a connection whose take throws, and serves the next connection', async () => {
+    mode = 'throw'
+    const broken = await client()
+    broken.socket.write(post('{}'))
+    await broken.ended
+    mode = 'later'
+    const next = await client()
+    next.socket.write(post('{"next":1}'))
+    expect(await next.answers(1)).toEqual(['202'])
+    next.socket.destroy()
+  })
+
+  it('hands a connection that sends nothing for a while to Node, as Node would hold it', async () => {
+    const c = await client()
+    await new Promise((r) => setTimeout(r, 2_300))
+    expect(sockets.size()).toBe(0)
+    c.socket.write(post('{"late":1}'))
+    expect(await c.answers(1)).toEqual(['299'])
+    expect(seenByNode).toEqual(['POST /api/event {"late":1}'])
+    c.socket.destroy()
   })
 
   it('hands a request still incomplete after a while to Node, whose timeouts then apply', async () => {
