@@ -42,6 +42,11 @@ const REASONS: Record<IngestAnswer['status'], string> = {
 const PENDING_MAX = 64 * 1024
 const SWEEP_MS = 1_000
 const HEAD_END = Buffer.from('\r\n\r\n')
+/**
+ * A head still incomplete after this many reads goes to Node's parser: browsers send a head in one
+ * or two, and Node's streaming parser reads a trickling one for less than the joins here would cost.
+ */
+const HEAD_READS_MAX = 32
 
 /** The `Connection` lines of an answer on a connection kept alive for `keepAliveMs`, as Node writes them. */
 export function keepAliveLines(keepAliveMs: number): string {
@@ -78,6 +83,8 @@ export function answerText(answer: IngestAnswer, date: string, connection: strin
  * sockets.close()
  */
 export function attachSocketIngest(server: Server, opts: SocketIngestOptions): SocketIngest {
+  // A whole request must fit below the read pause, or a connection could wait with reads stopped.
+  if (opts.maxHead + opts.maxBody > PENDING_MAX) throw new Error('socket ingest: maxHead + maxBody > 64 KiB')
   // Node's own connection listener (the HTTP parser); connections handed over go to it.
   const nodeListeners = server.listeners('connection') as Array<(socket: Socket) => void>
   server.removeAllListeners('connection')
@@ -138,6 +145,8 @@ class Connection {
   private need = 0
   /** The head of the request being read, once complete (its body is not). */
   private head: IngestHead | null = null
+  /** Reads since the request being read began, while its head is incomplete. */
+  private headReads = 0
   /** When the first byte of the request being read arrived (coarse clock); 0 between requests. */
   private since = 0
   /** When the last answer was written (`Date.now()`: the idle timeout is measured from it). */
@@ -170,7 +179,10 @@ class Connection {
     if (this.size === 0) this.since = this.clock.now
     this.parts.push(chunk)
     this.size += chunk.length
-    if (this.size > PENDING_MAX) this.socket.pause()
+    if (!this.head) this.headReads++
+    // Bytes beyond the request being answered (pipelining): read no further, the end of the stream
+    // included, until that answer is out, so a request Node must read can still be handed over.
+    if (this.busy || this.size > PENDING_MAX) this.socket.pause()
     if (this.size >= this.need) this.run()
   }
 
@@ -203,6 +215,7 @@ class Connection {
     if (socket.writableNeedDrain && !this.draining) {
       // A client that sends on without reading its answers: read on once it has taken them.
       this.draining = true
+      socket.pause()
       socket.once('drain', this.onDrain)
     }
     this.run()
@@ -222,7 +235,7 @@ class Connection {
       // Look for the head's end first, in the new bytes only: a slow sender costs little per chunk.
       const from = Math.max(0, this.need - HEAD_END.length)
       if (buf.indexOf(HEAD_END, from) < 0) {
-        if (buf.length >= this.opts.maxHead) return 'release'
+        if (buf.length >= this.opts.maxHead || this.headReads > HEAD_READS_MAX) return 'release'
         this.need = buf.length + 1
         return null
       }
@@ -268,6 +281,7 @@ class Connection {
         this.size = rest.length
         this.need = 0
         this.head = null
+        this.headReads = rest.length > 0 ? 1 : 0
         this.since = rest.length > 0 ? this.clock.now : 0
         this.busy = true
         const ticket = ++this.ticket
@@ -288,6 +302,7 @@ class Connection {
           return
         }
         this.clock.taken++
+        if (this.busy && this.size > 0) this.socket.pause()
       }
     } finally {
       this.running = false
@@ -298,13 +313,14 @@ class Connection {
   /** After a run: close a connection whose client has ended and is owed nothing, else read on. */
   private settle(): void {
     const socket = this.socket
-    if (this.gone || this.busy) return
+    // Waiting for an answer or for the client to take answers: onDrain or the answer runs this again.
+    if (this.gone || this.busy || this.draining) return
     if (socket.readableEnded) {
       // Whatever is left is incomplete, or not ours (and can no longer be put back for Node).
       this.finish()
       return
     }
-    if (this.size <= PENDING_MAX && !this.draining && socket.isPaused()) socket.resume()
+    if (this.size <= PENDING_MAX && socket.isPaused()) socket.resume()
   }
 
   /** Ends the connection: our side now, the socket once the last answer is out (or after a timeout). */
@@ -323,7 +339,8 @@ class Connection {
   }
 
   sweep(): void {
-    if (this.gone || this.busy) return
+    // Held bytes while answering or waiting for the client to take answers are not a slow client.
+    if (this.gone || this.busy || this.draining) return
     if (this.size > 0) {
       if (this.since > 0 && this.clock.now - this.since >= this.opts.partialMs) this.release()
     } else if (!this.served) {
