@@ -1,9 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { SinkOutcome } from '../collect/ingest.ts'
-import { INTERNAL_ERROR, type IngestAnswer, ingestAnswer, MAX_BODY_BYTES } from '../routes/ingest.ts'
+import {
+  INTERNAL_ERROR,
+  type IngestAnswer,
+  ingestAnswer,
+  MAX_BODY_BYTES,
+  STORAGE_UNREACHABLE,
+} from '../routes/ingest.ts'
 import type { Services } from '../services.ts'
 import type { TakeIngest } from './node-ingest-socket.ts'
 import type { IngestThread } from './node-ingest-thread.ts'
+
+type IngestState = Parameters<IngestThread['runNode']>[4]
 
 /** Node's own request listener: what @hono/node-server would call for every request. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void
@@ -78,20 +86,38 @@ export function nodeIngestFastPath(
 
 /**
  * The {@link TakeIngest} of the socket ingest path (`node-ingest-socket.ts`): the same pipeline,
- * outcome and answer as {@link nodeIngestFastPath}, for a request read straight off a socket.
+ * outcome and answer as {@link nodeIngestFastPath}, for a request read straight off a socket. It
+ * takes every request: when the sites or today's salt are not cached (before the first request, at
+ * a new UTC day) it waits for them as the route does, rather than hand the connection (a reverse
+ * proxy's kept-alive one, say) to Node's HTTP server for good.
  */
 export function socketIngestTaker(s: Services, thread: IngestThread): TakeIngest {
-  return (headers, body, remote, answer) => {
-    const sites = s.sites.cached()
-    const salt = s.salts.cachedToday()
-    if (!sites || !salt) return false
+  const run = (
+    headers: Readonly<Record<string, string>>,
+    body: string,
+    remote: string,
+    state: IngestState,
+    answer: (answer: IngestAnswer) => void,
+  ) => {
     try {
-      thread.runNode(headers, body, remote, s.now(), { sites, salt }, (err, outcome) => {
+      thread.runNode(headers, body, remote, s.now(), state, (err, outcome) => {
         answer(err || !outcome ? internalError(s) : answerOrError(s, outcome))
       })
     } catch {
       answer(internalError(s))
     }
+  }
+  return (headers, body, remote, answer) => {
+    const sites = s.sites.cached()
+    const salt = s.salts.cachedToday()
+    if (sites && salt) {
+      run(headers, body, remote, { sites, salt }, answer)
+      return true
+    }
+    Promise.all([sites ?? s.sites.all(), salt ?? s.salts.today()]).then(
+      ([loaded, today]) => run(headers, body, remote, { sites: loaded, salt: today }, answer),
+      () => answer(STORAGE_UNREACHABLE),
+    )
     return true
   }
 }

@@ -9,6 +9,7 @@ export const MAX_BODY_BYTES = 16 * 1024
 const CORS = { 'Access-Control-Allow-Origin': '*' }
 const TOO_LARGE = { error: `body is larger than ${MAX_BODY_BYTES} bytes` }
 const RETRY_LATER = { ...CORS, 'Retry-After': '5' }
+const STORAGE_ERROR = 'storage is not reachable, retry later'
 // A plain header object (not c.header(), which builds a Headers instance) keeps the 202 on
 // @hono/node-server's fast response path.
 const ACCEPTED: ResponseInit = { status: 202, headers: CORS }
@@ -52,7 +53,7 @@ export function ingestRoutes(s: Services): Hono {
         salt = s.salts.cachedToday() ?? (await s.salts.today())
       } catch {
         // Only reachable before the first successful read: later, cached copies are used.
-        return c.json({ error: 'storage is not reachable, retry later' }, 503, RETRY_LATER)
+        return c.json({ error: STORAGE_ERROR }, 503, RETRY_LATER)
       }
       const header = s.requestHeaders(c)
       const remote = s.remoteAddr(c)
@@ -98,6 +99,9 @@ function jsonAnswer(
 
 /** What a route answers when the pipeline threw on a request (the message never echoes request data). */
 export const INTERNAL_ERROR: IngestAnswer = jsonAnswer(500, 'internal error', {})
+
+/** What the route answers when the sites or today's salt cannot be read (before any was cached). */
+export const STORAGE_UNREACHABLE: IngestAnswer = jsonAnswer(503, STORAGE_ERROR, RETRY_LATER)
 
 /**
  * Applies an outcome (rows to the sink, drop and rejection counters) and says what to answer:
