@@ -8,6 +8,7 @@ import {
   STORAGE_UNREACHABLE,
 } from '../routes/ingest.ts'
 import type { Services } from '../services.ts'
+import type { NodeHeaders } from './node-ingest-messages.ts'
 import type { TakeIngest } from './node-ingest-socket.ts'
 import type { IngestThread } from './node-ingest-thread.ts'
 
@@ -36,6 +37,29 @@ function answerOrError(s: Services, outcome: SinkOutcome): IngestAnswer {
     return ingestAnswer(s, outcome)
   } catch {
     return internalError(s)
+  }
+}
+
+/**
+ * Runs one request through the worker and hands over the route's answer for its outcome. Nothing
+ * may escape: a throw would end the process. (Without the worker the pipeline runs inline, and its
+ * error comes back through the callback.)
+ */
+function runToAnswer(
+  s: Services,
+  thread: IngestThread,
+  headers: NodeHeaders,
+  body: string,
+  remote: string,
+  state: IngestState,
+  answer: (answer: IngestAnswer) => void,
+): void {
+  try {
+    thread.runNode(headers, body, remote, s.now(), state, (err, outcome) => {
+      answer(err || !outcome ? internalError(s) : answerOrError(s, outcome))
+    })
+  } catch {
+    answer(internalError(s))
   }
 }
 
@@ -70,15 +94,7 @@ export function nodeIngestFastPath(
     req.on('end', () => {
       const body = chunks.length === 1 ? (chunks[0] as Buffer).toString() : Buffer.concat(chunks).toString()
       const remote = req.socket.remoteAddress ?? ''
-      // Nothing may escape: a throw here would end the process. (Without the worker, the pipeline
-      // runs inline, and its error comes back through the callback.)
-      try {
-        thread.runNode(req.headers, body, remote, s.now(), { sites, salt }, (err, outcome) => {
-          send(res, err || !outcome ? internalError(s) : answerOrError(s, outcome))
-        })
-      } catch {
-        send(res, internalError(s))
-      }
+      runToAnswer(s, thread, req.headers, body, remote, { sites, salt }, (answer) => send(res, answer))
     })
     return true
   }
@@ -98,15 +114,7 @@ export function socketIngestTaker(s: Services, thread: IngestThread): TakeIngest
     remote: string,
     state: IngestState,
     answer: (answer: IngestAnswer) => void,
-  ) => {
-    try {
-      thread.runNode(headers, body, remote, s.now(), state, (err, outcome) => {
-        answer(err || !outcome ? internalError(s) : answerOrError(s, outcome))
-      })
-    } catch {
-      answer(internalError(s))
-    }
-  }
+  ) => runToAnswer(s, thread, headers, body, remote, state, answer)
   return (headers, body, remote, answer) => {
     const sites = s.sites.cached()
     const salt = s.salts.cachedToday()
